@@ -1,0 +1,470 @@
+"""The snapshot store: versions as readable files plus the compressed raw body, state in SQLite.
+
+Layout of a storage root::
+
+    state.db                      SQLite (WAL): versions, per-source state, the alert outbox
+    <source id>/<version>.json    the normalized document and the version's metadata
+    <source id>/<version>.txt     the same document as plain text, for ``diff`` / ``git diff``
+    <source id>/<version>.raw.gz  the raw body it was extracted from
+    <source id>/.lock             held while a process checks that source
+
+Every write is atomic: files are written to a temporary name, fsynced and renamed, and only then is the
+database transaction that makes the version visible committed. A process killed at any instant leaves the
+old or the new state; files without a database row are invisible leftovers, removed by ``sweep_orphans``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import gzip
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import LockedError, StoreError
+from .models import Alert, Document, Version
+
+logger = logging.getLogger(__name__)
+
+DB_NAME = "state.db"
+BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS versions (
+    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id         TEXT NOT NULL,
+    id                TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    content_hash      TEXT NOT NULL,
+    body_hash         TEXT NOT NULL,
+    tier              TEXT,
+    kinds             TEXT NOT NULL,
+    summary           TEXT NOT NULL,
+    encoding          TEXT NOT NULL,
+    content_type      TEXT NOT NULL,
+    rules_fingerprint TEXT NOT NULL,
+    final_url         TEXT NOT NULL,
+    UNIQUE (source_id, id)
+);
+CREATE TABLE IF NOT EXISTS source_state (
+    source_id            TEXT PRIMARY KEY,
+    etag                 TEXT,
+    last_modified        TEXT,
+    last_body_hash       TEXT,
+    last_check           TEXT,
+    last_status          TEXT,
+    last_error           TEXT,
+    last_duration        REAL,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    failing_since        TEXT,
+    failure_alerted      INTEGER NOT NULL DEFAULT 0,
+    suspect_hash         TEXT,
+    suspect_reason       TEXT,
+    suspect_since        TEXT,
+    suspect_count        INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    source_id  TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    kinds      TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_by_source ON alerts (source_id, seq);
+CREATE TABLE IF NOT EXISTS deliveries (
+    alert_id     TEXT NOT NULL REFERENCES alerts (id),
+    channel      TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'pending',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT,
+    last_error   TEXT,
+    delivered_at TEXT,
+    PRIMARY KEY (alert_id, channel)
+);
+"""
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the store remembers about a source between checks."""
+
+    source_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_body_hash: str | None = None
+    last_check: str | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    last_duration: float | None = None
+    consecutive_failures: int = 0
+    failing_since: str | None = None
+    failure_alerted: bool = False
+    suspect_hash: str | None = None
+    suspect_reason: str | None = None
+    suspect_since: str | None = None
+    suspect_count: int = 0
+
+
+STATE_COLUMNS = tuple(SourceState.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """Everything needed to write one version: the document, its raw body and its metadata."""
+
+    version: Version
+    document: Document
+    raw_body: bytes
+
+
+def isoformat(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def make_version_id(moment: datetime, content_hash: str) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}-{content_hash[:8]}"
+
+
+class Store:
+    """A storage root. Safe to share between threads (one SQLite connection per thread) and processes."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create storage root {self.root}: {exc.strerror or exc}") from None
+        self.db_path = self.root / DB_NAME
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        with self.transaction() as conn:
+            conn.executescript(SCHEMA)
+
+    # ------------------------------------------------------------------ connections
+
+    def connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                       check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the state database {self.db_path}: {exc}") from None
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE): other writers wait; readers are never blocked."""
+        conn = self.connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _store_error("cannot start a database transaction", exc) from None
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise _store_error("cannot commit to the state database", exc) from None
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ locks
+
+    @contextlib.contextmanager
+    def source_lock(self, source_id: str, *, wait: bool = False) -> Iterator[None]:
+        """Hold the source's lock file; raises LockedError at once when another process holds it."""
+        folder = self.source_dir(source_id)
+        with _file_lock(folder / ".lock", wait=wait,
+                        busy=f"source '{source_id}' is being checked by another process"):
+            yield
+
+    @contextlib.contextmanager
+    def service_lock(self) -> Iterator[None]:
+        """Held by ``monitor run`` for its lifetime: one service per storage root."""
+        with _file_lock(self.root / "service.lock", wait=False,
+                        busy=f"another 'monitor run' is already using the storage root {self.root}"):
+            yield
+
+    # ------------------------------------------------------------------ versions
+
+    def source_dir(self, source_id: str) -> Path:
+        folder = self.root / source_id
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create {folder}: {exc.strerror or exc}") from None
+        return folder
+
+    def latest_version(self, source_id: str) -> Version | None:
+        row = self.connection().execute(
+            "SELECT * FROM versions WHERE source_id = ? ORDER BY seq DESC LIMIT 1", (source_id,)).fetchone()
+        return _version_from_row(row) if row else None
+
+    def version(self, source_id: str, version_id: str) -> Version | None:
+        row = self.connection().execute(
+            "SELECT * FROM versions WHERE source_id = ? AND id = ?", (source_id, version_id)).fetchone()
+        return _version_from_row(row) if row else None
+
+    def versions(self, source_id: str) -> list[Version]:
+        rows = self.connection().execute(
+            "SELECT * FROM versions WHERE source_id = ? ORDER BY seq", (source_id,)).fetchall()
+        return [_version_from_row(r) for r in rows]
+
+    def all_versions(self, since: datetime | None = None) -> list[Version]:
+        rows = self.connection().execute(
+            "SELECT * FROM versions WHERE created_at >= ? ORDER BY seq",
+            (isoformat(since) if since else "",)).fetchall()
+        return [_version_from_row(r) for r in rows]
+
+    def source_ids(self) -> list[str]:
+        rows = self.connection().execute(
+            "SELECT source_id FROM versions UNION SELECT source_id FROM source_state ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def load_document(self, version: Version) -> Document:
+        path = self.root / version.source_id / f"{version.id}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"cannot read version {version.id} of '{version.source_id}' ({path}): {exc}") \
+                from None
+        return Document.from_json(data["document"])
+
+    def load_raw(self, version: Version) -> bytes:
+        path = self.root / version.source_id / f"{version.id}.raw.gz"
+        try:
+            return gzip.decompress(path.read_bytes())
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise StoreError(f"cannot read the raw body of version {version.id} of '{version.source_id}' "
+                             f"({path}): {exc}") from None
+
+    def write_version_files(self, new: NewVersion) -> None:
+        """Write the version's three files atomically (before the database row makes them visible)."""
+        v = new.version
+        folder = self.source_dir(v.source_id)
+        meta = {
+            "version": v.id, "source": v.source_id, "created_at": isoformat(v.created_at),
+            "content_hash": v.content_hash, "body_hash": v.body_hash, "kinds": list(v.kinds),
+            "summary": v.summary, "encoding": v.encoding, "content_type": v.content_type,
+            "final_url": v.final_url, "rules_fingerprint": v.rules_fingerprint,
+            "document": new.document.to_json(),
+        }
+        files = [
+            (folder / f"{v.id}.raw.gz", gzip.compress(new.raw_body, compresslevel=6, mtime=0)),
+            (folder / f"{v.id}.txt", new.document.to_text().encode("utf-8")),
+            (folder / f"{v.id}.json",
+             (json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")),
+        ]
+        for path, data in files:
+            atomic_write(path, data)
+        fsync_dir(folder)
+
+    def insert_version(self, conn: sqlite3.Connection, v: Version) -> None:
+        conn.execute(
+            "INSERT INTO versions (source_id, id, created_at, content_hash, body_hash, tier, kinds, summary, "
+            "encoding, content_type, rules_fingerprint, final_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (v.source_id, v.id, isoformat(v.created_at), v.content_hash, v.body_hash, v.tier,
+             ",".join(v.kinds), v.summary, v.encoding, v.content_type, v.rules_fingerprint, v.final_url))
+
+    def unique_version_id(self, source_id: str, wanted: str) -> str:
+        conn = self.connection()
+        candidate, n = wanted, 1
+        while conn.execute("SELECT 1 FROM versions WHERE source_id = ? AND id = ?",
+                           (source_id, candidate)).fetchone():
+            n += 1
+            candidate = f"{wanted}-{n}"
+        return candidate
+
+    def commit_version(self, new: NewVersion, state: SourceState, alert: Alert | None = None) -> None:
+        """Files first, then one transaction: the version row, the source state and the alert."""
+        self.write_version_files(new)
+        with self.transaction() as conn:
+            self.insert_version(conn, new.version)
+            self._write_state(conn, state)
+            if alert is not None:
+                insert_alert(conn, alert)
+
+    def sweep_orphans(self, source_id: str) -> int:
+        """Remove version files that no database row refers to (left by a process killed mid-write)."""
+        folder = self.root / source_id
+        if not folder.is_dir():
+            return 0
+        known = {v.id for v in self.versions(source_id)}
+        removed = 0
+        for path in folder.iterdir():
+            name = path.name
+            version_id = name.split(".", 1)[0]
+            if name.startswith(".") and name.endswith(".tmp"):
+                version_id = ""
+            elif version_id in known or name == ".lock":
+                continue
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+        return removed
+
+    # ------------------------------------------------------------------ state
+
+    def state(self, source_id: str) -> SourceState:
+        row = self.connection().execute(
+            "SELECT * FROM source_state WHERE source_id = ?", (source_id,)).fetchone()
+        if row is None:
+            return SourceState(source_id=source_id)
+        values = {k: row[k] for k in STATE_COLUMNS}
+        values["failure_alerted"] = bool(values["failure_alerted"])
+        return SourceState(**values)
+
+    def save_state(self, state: SourceState, alert: Alert | None = None) -> None:
+        with self.transaction() as conn:
+            self._write_state(conn, state)
+            if alert is not None:
+                insert_alert(conn, alert)
+
+    def _write_state(self, conn: sqlite3.Connection, state: SourceState) -> None:
+        values = [getattr(state, k) for k in STATE_COLUMNS]
+        placeholders = ",".join("?" for _ in STATE_COLUMNS)
+        conn.execute(f"INSERT OR REPLACE INTO source_state ({','.join(STATE_COLUMNS)}) VALUES ({placeholders})",
+                     values)
+
+    # ------------------------------------------------------------------ alerts
+
+    def alerts(self, source_id: str | None = None) -> list[Alert]:
+        if source_id is None:
+            rows = self.connection().execute("SELECT * FROM alerts ORDER BY seq").fetchall()
+        else:
+            rows = self.connection().execute(
+                "SELECT * FROM alerts WHERE source_id = ? ORDER BY seq", (source_id,)).fetchall()
+        return [alert_from_row(r) for r in rows]
+
+
+def insert_alert(conn: sqlite3.Connection, alert: Alert) -> bool:
+    """Queue an alert in the outbox; an alert id already there is kept as it is (ids are stable)."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO alerts (id, source_id, type, kinds, payload, created_at) VALUES (?,?,?,?,?,?)",
+        (alert.id, alert.source_id, alert.type, ",".join(alert.kinds),
+         json.dumps(alert.payload, ensure_ascii=False), isoformat(alert.created_at)))
+    return cur.rowcount > 0
+
+
+def alert_from_row(row: sqlite3.Row) -> Alert:
+    return Alert(id=row["id"], source_id=row["source_id"], type=row["type"],
+                 kinds=tuple(k for k in row["kinds"].split(",") if k), payload=json.loads(row["payload"]),
+                 created_at=parse_time(row["created_at"]))
+
+
+def _version_from_row(row: sqlite3.Row) -> Version:
+    return Version(
+        source_id=row["source_id"], id=row["id"], created_at=parse_time(row["created_at"]),
+        content_hash=row["content_hash"], body_hash=row["body_hash"], tier=row["tier"],
+        kinds=tuple(k for k in row["kinds"].split(",") if k), summary=row["summary"],
+        encoding=row["encoding"], content_type=row["content_type"],
+        rules_fingerprint=row["rules_fingerprint"], final_url=row["final_url"])
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader or a crash sees the old file or the new one, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(_disk_message(f"cannot write {path}", exc)) from None
+
+
+def fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path, *, wait: bool, busy: str) -> Iterator[None]:
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot open lock file {path}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise LockedError(busy) from None
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:
+            pass  # the pid is informational only
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _disk_message(what: str, exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"{what}: the disk is full; free space on the storage root and run again (nothing was lost)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{what}: permission denied or read-only file system"
+    return f"{what}: {exc.strerror or exc}"
+
+
+def _store_error(what: str, exc: sqlite3.Error) -> StoreError:
+    text = str(exc)
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError(f"{what}: the disk is full; free space on the storage root and run again")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{what}: the database stayed locked by another process for "
+                          f"{BUSY_TIMEOUT_MS // 1000}s; try again")
+    return StoreError(f"{what}: {text}")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
