@@ -163,6 +163,16 @@ class _LimitedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# YAML 1.1 reads on/off/yes/no as booleans, which would turn the documented `on: [tier]` key into True.
+# Only true/false are booleans here.
+_LimitedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LimitedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 def parse_yaml(text: str, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_LimitedLoader)  # noqa: S506 - a SafeLoader subclass

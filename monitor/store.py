@@ -22,9 +22,10 @@ import gzip
 import json
 import logging
 import os
+import signal
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from .models import Alert, Document, Version
 logger = logging.getLogger(__name__)
 
 DB_NAME = "state.db"
+CRASH_ENV = "MONITOR_TEST_CRASH_AT"
 BUSY_TIMEOUT_MS = 30_000
 
 SCHEMA = """
@@ -84,13 +86,17 @@ CREATE INDEX IF NOT EXISTS alerts_by_source ON alerts (source_id, seq);
 CREATE TABLE IF NOT EXISTS deliveries (
     alert_id     TEXT NOT NULL REFERENCES alerts (id),
     channel      TEXT NOT NULL,
+    label        TEXT NOT NULL DEFAULT '',
     status       TEXT NOT NULL DEFAULT 'pending',
     attempts     INTEGER NOT NULL DEFAULT 0,
+    window_start TEXT,
     next_attempt TEXT,
+    last_attempt TEXT,
     last_error   TEXT,
     delivered_at TEXT,
     PRIMARY KEY (alert_id, channel)
 );
+CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, channel);
 """
 
 
@@ -152,8 +158,10 @@ class Store:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        with self.transaction() as conn:
-            conn.executescript(SCHEMA)
+        try:
+            self.connection().executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe for concurrent openers
+        except sqlite3.Error as exc:
+            raise _store_error(f"cannot prepare the state database {self.db_path}", exc) from None
 
     # ------------------------------------------------------------------ connections
 
@@ -317,14 +325,17 @@ class Store:
             candidate = f"{wanted}-{n}"
         return candidate
 
-    def commit_version(self, new: NewVersion, state: SourceState, alert: Alert | None = None) -> None:
-        """Files first, then one transaction: the version row, the source state and the alert."""
+    def commit_version(self, new: NewVersion, state: SourceState, alerts: Sequence[Alert | None] = ()) -> None:
+        """Files first, then one transaction: the version row, the source state and its alerts."""
         self.write_version_files(new)
+        crash_point("after-version-files")
         with self.transaction() as conn:
             self.insert_version(conn, new.version)
             self._write_state(conn, state)
-            if alert is not None:
-                insert_alert(conn, alert)
+            for alert in alerts:
+                if alert is not None:
+                    insert_alert(conn, alert)
+        crash_point("after-version-commit")
 
     def sweep_orphans(self, source_id: str) -> int:
         """Remove version files that no database row refers to (left by a process killed mid-write)."""
@@ -464,6 +475,12 @@ def _store_error(what: str, exc: sqlite3.Error) -> StoreError:
         return StoreError(f"{what}: the database stayed locked by another process for "
                           f"{BUSY_TIMEOUT_MS // 1000}s; try again")
     return StoreError(f"{what}: {text}")
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash tests: SIGKILL this process at a named point of the write path."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def utcnow() -> datetime:

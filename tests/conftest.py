@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -14,11 +14,13 @@ import pytest
 @dataclass
 class Reply:
     status: int = 200
-    body: bytes | str = b""
+    body: bytes | str | Iterable[bytes] = b""   # an iterable is sent lazily, chunk by chunk (chunked encoding)
     headers: dict[str, str] = field(default_factory=dict)
 
     def as_bytes(self) -> bytes:
-        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+        if isinstance(self.body, str):
+            return self.body.encode("utf-8")
+        return self.body if isinstance(self.body, bytes) else b"".join(self.body)
 
 
 Handler = Callable[["RecordedRequest"], Reply]
@@ -56,16 +58,31 @@ class LoopbackServer:
                 route = server.routes.get(self.path.split("?", 1)[0])
                 reply = Reply(404, b"not found") if route is None else (
                     route(req) if callable(route) else route)
-                data = reply.as_bytes()
+                streamed = not isinstance(reply.body, (bytes, str))
+                data = b"" if streamed else reply.as_bytes()
                 self.send_response(reply.status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **reply.headers}
                 for k, v in headers.items():
                     self.send_header(k, v)
-                if reply.status != 304 and "Content-Length" not in reply.headers:
+                if streamed:
+                    self.send_header("Transfer-Encoding", "chunked")
+                elif reply.status != 304 and "Content-Length" not in reply.headers:
                     self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 if self.command != "HEAD" and reply.status != 304:
-                    self.wfile.write(data)
+                    if isinstance(reply.body, (bytes, str)):
+                        self.wfile.write(data)
+                    else:
+                        self._write_chunks(reply.body)
+
+            def _write_chunks(self, chunks: Iterable[bytes]) -> None:
+                try:
+                    for chunk in chunks:
+                        if chunk:
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    self.wfile.write(b"0\r\n\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True   # the client hung up mid-body (e.g. a size cap): expected
 
             do_GET = do_POST = do_HEAD = _serve
 

@@ -1,0 +1,320 @@
+"""One pass over the sources: fetch -> extract -> compare -> store -> queue alerts, then deliver.
+
+``monitor check`` runs ``run_pass`` once; ``monitor run`` schedules ``check_source`` per source. Network,
+disk and SMTP live in the stages; this module only decides what a result means.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from . import compare, extract, suspect
+from .alerts import build_change_alert, build_error_alert
+from .config import Config
+from .errors import ExtractError, FetchError, LockedError, MonitorError, StoreError
+from .fetch import Fetcher, FetchSettings
+from .models import CheckResult, Document, Page, Source, Version
+from .store import NewVersion, SourceState, Store, isoformat, make_version_id, utcnow
+
+logger = logging.getLogger(__name__)
+
+class ProgressHook(Protocol):
+    def started(self, source: Source) -> None: ...
+    def finished(self, result: CheckResult) -> None: ...
+
+
+@dataclass
+class CheckContext:
+    """What checking a source needs besides the source itself."""
+
+    config: Config
+    store: Store
+    fetcher: Fetcher
+    now: Callable[[], datetime] = utcnow
+
+
+@dataclass(frozen=True)
+class PassOutcome:
+    results: list[CheckResult]
+    delivery_note: str = ""
+    delivery: Any = field(default=None)
+
+
+def fetch_settings(config: Config) -> FetchSettings:
+    return FetchSettings(max_bytes=config.fetch.max_bytes, per_host=config.fetch.per_host)
+
+
+def run_pass(config: Config, source_ids: Sequence[str] | None = None, *,
+             progress: ProgressHook | None = None, now: Callable[[], datetime] = utcnow) -> PassOutcome:
+    """``monitor check``: check the sources concurrently, then deliver whatever waits in the outbox."""
+    store = Store(config.storage)
+    try:
+        with Fetcher(fetch_settings(config)) as fetcher:
+            ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now)
+            wanted = set(source_ids) if source_ids else None
+            sources = [s for s in config.sources if wanted is None or s.id in wanted]
+            results = check_sources(ctx, sources, progress=progress)
+        delivery, note = deliver(config, store, now())
+        return PassOutcome(results=results, delivery_note=note, delivery=delivery)
+    finally:
+        store.close()
+
+
+def check_sources(ctx: CheckContext, sources: Iterable[Source], *,
+                  progress: ProgressHook | None = None) -> list[CheckResult]:
+    """Check every source; at most ``workers`` at once, the fetcher keeping per-host politeness."""
+    def one(source: Source) -> CheckResult:
+        if progress is not None:
+            progress.started(source)
+        result = check_source(source, ctx)
+        if progress is not None:
+            progress.finished(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=ctx.config.fetch.workers, thread_name_prefix="check") as pool:
+        return list(pool.map(one, sources))
+
+
+def deliver(config: Config, store: Store, now: datetime) -> tuple[Any, str]:
+    """Send pending alerts through the configured channels; a channel failing is reported, not raised."""
+    if not config.notify:
+        return None, ""
+    from .notify import deliver_pending
+
+    try:
+        report = deliver_pending(store, config, now)
+    except MonitorError as exc:
+        logger.error("alert delivery failed: %s", exc)
+        return None, f"alert delivery failed: {exc} (alerts stay in the outbox)"
+    failed = getattr(report, "failures", None) or []
+    note = ""
+    if failed:
+        note = f"{len(failed)} alert deliveries failed and will be retried (see 'monitor outbox')"
+    return report, note
+
+
+# --------------------------------------------------------------------------- one source
+
+def check_source(source: Source, ctx: CheckContext) -> CheckResult:
+    """Check one source once. Never raises: every failure becomes a 'failed' result."""
+    started = time.monotonic()
+    try:
+        with ctx.store.source_lock(source.id):
+            result = _check_locked(source, ctx)
+    except LockedError as exc:
+        result = CheckResult(source.id, "skipped", detail=str(exc))
+    except Exception as exc:  # one source's bug must never stop the others
+        logger.exception("unexpected error while checking %s", source.id)
+        result = CheckResult(source.id, "failed", error=f"internal error: {exc!r}")
+    result = replace(result, duration=time.monotonic() - started)
+    logger.info("checked %s: %s %s", source.id, result.status, result.error or result.detail)
+    return result
+
+
+def _check_locked(source: Source, ctx: CheckContext) -> CheckResult:
+    store = ctx.store
+    state = store.state(source.id)
+    latest = store.latest_version(source.id)
+    fingerprint = source.rules_fingerprint(extract.EXTRACTOR_VERSION)
+    try:
+        use_validators = latest is not None and state.suspect_hash is None
+        page = ctx.fetcher.fetch(source.url, timeout=source.timeout,
+                                 etag=state.etag if use_validators else None,
+                                 last_modified=state.last_modified if use_validators else None)
+        if latest is not None and _known_bytes(page, state, latest, fingerprint):
+            return _unchanged(source, ctx, state, page, latest, detail="not modified")
+        document = extract.extract(page.text, source)
+        previous = _previous_document(source, store, latest, fingerprint) if latest else None
+    except (FetchError, ExtractError, StoreError) as exc:
+        return _failed(source, ctx, state, str(exc))
+
+    if latest is None:
+        return _baseline(source, ctx, state, page, document, fingerprint)
+    assert previous is not None
+    change = compare.compare(previous, document)
+    if change is None:
+        return _unchanged(source, ctx, state, page, latest, detail="no change in the report")
+    reason = suspect.suspect_reason(page, document, previous)
+    if reason is not None:
+        held = _hold_suspect(source, ctx, state, page, document, reason)
+        if held is not None:
+            return held
+    label = document.country or previous.country or source.display_name
+    summary = compare.summarize(change, label)
+    now = ctx.now()
+    version = _new_version(source, store, page, document, fingerprint, now, change.kinds, summary)
+    alert = build_change_alert(source, change, summary, latest.id, version.id, now)
+    new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
+    try:
+        store.commit_version(NewVersion(version, document, page.body), new_state.state,
+                             (new_state.alert, alert))
+    except StoreError as exc:
+        return _failed(source, ctx, state, str(exc))
+    return CheckResult(source.id, "changed", tier=document.tier, change=alert.payload, detail=summary,
+                       version_id=version.id)
+
+
+def _known_bytes(page: Page, state: SourceState, latest: Version, fingerprint: str) -> bool:
+    """A 304, or exactly the bytes last seen under today's rules: unchanged without parsing anything."""
+    if latest.rules_fingerprint != fingerprint or state.suspect_hash is not None:
+        return False
+    return page.not_modified or page.body_hash in (latest.body_hash, state.last_body_hash)
+
+
+def _previous_document(source: Source, store: Store, latest: Version, fingerprint: str) -> Document:
+    """The stored version as today's rules see it: re-extracted from its raw body when the rules changed."""
+    if latest.rules_fingerprint == fingerprint:
+        return store.load_document(latest)
+    raw = store.load_raw(latest)
+    return extract.extract(raw.decode(latest.encoding, errors="replace"), source)
+
+
+def _new_version(source: Source, store: Store, page: Page, document: Document, fingerprint: str,
+                 now: datetime, kinds: tuple[str, ...], summary: str) -> Version:
+    content_hash = document.content_hash
+    version_id = store.unique_version_id(source.id, make_version_id(now, content_hash))
+    return Version(source_id=source.id, id=version_id, created_at=now, content_hash=content_hash,
+                   body_hash=page.body_hash, tier=document.tier, kinds=kinds, summary=summary,
+                   encoding=page.encoding, content_type=page.content_type, rules_fingerprint=fingerprint,
+                   final_url=page.final_url)
+
+
+def _succeeded_state(state: SourceState, page: Page, now: datetime) -> SourceState:
+    return replace(state, etag=page.etag, last_modified=page.last_modified,
+                   last_body_hash=page.body_hash if not page.not_modified else state.last_body_hash,
+                   last_check=isoformat(now), last_status="ok", last_error=None,
+                   suspect_hash=None, suspect_reason=None, suspect_since=None, suspect_count=0)
+
+
+@dataclass(frozen=True)
+class _StateAndAlert:
+    state: SourceState
+    alert: Any = None
+
+
+def _recovered_state(state: SourceState, source: Source, ctx: CheckContext, now: datetime) -> _StateAndAlert:
+    """Reset the failure streak; one recovery alert when the streak had alerted."""
+    alert = None
+    if state.failure_alerted and state.failing_since:
+        alert = build_error_alert(source, "recovered", state.consecutive_failures, state.failing_since, now,
+                                  recovered=True)
+    return _StateAndAlert(replace(state, consecutive_failures=0, failing_since=None, failure_alerted=False),
+                          alert)
+
+
+def _baseline(source: Source, ctx: CheckContext, state: SourceState, page: Page, document: Document,
+              fingerprint: str) -> CheckResult:
+    """The first good check stores the baseline and alerts nothing (a suspect page is no baseline)."""
+    reason = suspect.suspect_reason(page, document, None)
+    if reason is not None:
+        held = _hold_suspect(source, ctx, state, page, document, reason, confirmable=False)
+        assert held is not None
+        return held
+    now = ctx.now()
+    version = _new_version(source, ctx.store, page, document, fingerprint, now, (), "baseline")
+    new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
+    try:
+        ctx.store.commit_version(NewVersion(version, document, page.body), new_state.state, (new_state.alert,))
+    except StoreError as exc:
+        return _failed(source, ctx, state, str(exc))
+    return CheckResult(source.id, "new", tier=document.tier, detail="baseline stored", version_id=version.id)
+
+
+def _unchanged(source: Source, ctx: CheckContext, state: SourceState, page: Page, latest: Version,
+               detail: str) -> CheckResult:
+    now = ctx.now()
+    new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
+    try:
+        ctx.store.save_state(new_state.state, new_state.alert)
+    except StoreError as exc:
+        return _failed(source, ctx, state, str(exc))
+    return CheckResult(source.id, "unchanged", tier=latest.tier, detail=detail)
+
+
+def _hold_suspect(source: Source, ctx: CheckContext, state: SourceState, page: Page, document: Document,
+                  reason: str, *, confirmable: bool | None = None) -> CheckResult | None:
+    """Hold a suspicious page; None when a later identical fetch has confirmed it (then it is accepted).
+
+    Pages that look wrong on their own (maintenance, captcha, error, empty, truncated) are never accepted;
+    pages that only look wrong next to the previous version (tier heading gone, half the text gone) are
+    accepted once the same document is fetched again on a later check.
+    """
+    if confirmable is None:
+        confirmable = suspect.suspect_reason(page, document, None) is None
+    content_hash = document.content_hash
+    if confirmable and state.suspect_hash == content_hash:
+        logger.info("%s: suspect page confirmed by an identical fetch (%s)", source.id, reason)
+        return None
+    now = ctx.now()
+    held = replace(
+        state, last_check=isoformat(now), last_status="suspect", last_error=None,
+        suspect_hash=content_hash, suspect_reason=reason,
+        suspect_since=state.suspect_since if state.suspect_hash == content_hash else isoformat(now),
+        suspect_count=state.suspect_count + 1 if state.suspect_hash == content_hash else 1)
+    try:
+        ctx.store.save_state(held)
+    except StoreError as exc:
+        return _failed(source, ctx, state, str(exc))
+    detail = f"{reason}; held, not stored" + ("; re-checked next time" if confirmable else "")
+    return CheckResult(source.id, "suspect", tier=state_tier(ctx.store, source.id), detail=detail)
+
+
+def state_tier(store: Store, source_id: str) -> str | None:
+    latest = store.latest_version(source_id)
+    return latest.tier if latest else None
+
+
+def _failed(source: Source, ctx: CheckContext, state: SourceState, message: str) -> CheckResult:
+    """Count the failure; one error alert when the streak reaches ``failure_alert_after``."""
+    now = ctx.now()
+    failures = state.consecutive_failures + 1
+    failing_since = state.failing_since or isoformat(now)
+    alert = None
+    alerted = state.failure_alerted
+    if failures >= ctx.config.alerts.failure_alert_after and not alerted:
+        alert = build_error_alert(source, message, failures, failing_since, now)
+        alerted = True
+    new_state = replace(state, last_check=isoformat(now), last_status="failed", last_error=message,
+                        consecutive_failures=failures, failing_since=failing_since, failure_alerted=alerted)
+    try:
+        ctx.store.save_state(new_state, alert)
+    except StoreError as exc:
+        logger.error("%s: could not record the failure: %s", source.id, exc)
+    return CheckResult(source.id, "failed", tier=state_tier(ctx.store, source.id), error=message,
+                       change=alert.payload if alert else None)
+
+
+# --------------------------------------------------------------------------- monitor test
+
+def adhoc_source(url: str, config: Config | None) -> Source:
+    """A source for ``monitor test URL``: the configured one for that URL, else the defaults."""
+    if config is not None:
+        for s in config.sources:
+            if s.url == url:
+                return s
+    return Source(id="test", url=url)
+
+
+def preview(source: Source, config: Config | None) -> Document:
+    settings = fetch_settings(config) if config else FetchSettings()
+    with Fetcher(settings) as fetcher:
+        page = fetcher.fetch(source.url, timeout=source.timeout)
+    if page.not_modified:
+        raise FetchError("the server answered 304 Not Modified to an unconditional request", url=source.url)
+    return extract.extract(page.text, source)
+
+
+def describe_document(source: Source, document: Document) -> str:
+    lines = [f"source: {source.id}  {source.url}  (profile {source.profile})", "fields:"]
+    for name, value in document.fields.items():
+        lines.append(f"  {name}: {value if value is not None else '(none)'}")
+    lines.append(f"blocks: {len(document.blocks)}")
+    for i, block in enumerate(document.blocks, 1):
+        lines.append(f"  {i:>3} [{block.section or '-'}] {block.kind}: {block.text}")
+    return "\n".join(lines)

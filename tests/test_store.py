@@ -1,0 +1,186 @@
+"""The snapshot store: readable versions with their raw bodies, atomic writes, locks, state round-trips."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import LockedError, StoreError
+from monitor.models import Alert, Block, Document, Version
+from monitor.store import NewVersion, SourceState, Store, make_version_id
+
+NOW = datetime(2026, 11, 28, 6, 0, 3, tzinfo=UTC)
+
+
+def make_doc(tier: str = "Tier 3", text: str = "Cambodia is a source country.") -> Document:
+    return Document(fields={"country": "Cambodia", "tier": tier, "year": None},
+                    blocks=(Block("heading", "Cambodia (Tier 3)"), Block("paragraph", text, "Overview")))
+
+
+def make_new(store: Store, doc: Document, raw: bytes = b"<html>raw</html>", when: datetime = NOW,
+             source_id: str = "khm") -> NewVersion:
+    vid = store.unique_version_id(source_id, make_version_id(when, doc.content_hash))
+    version = Version(source_id=source_id, id=vid, created_at=when, content_hash=doc.content_hash,
+                      body_hash="b" * 64, tier=doc.tier, kinds=(), summary="baseline", encoding="utf-8",
+                      content_type="text/html", rules_fingerprint="f" * 16, final_url="https://x.org/")
+    return NewVersion(version, doc, raw)
+
+
+def test_version_is_readable_text_json_and_compressed_raw(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        doc = make_doc()
+        new = make_new(store, doc, raw=b"<html>\xe9 raw body</html>")
+        store.commit_version(new, SourceState("khm", etag='"abc"'))
+        folder = tmp_path / "khm"
+        vid = new.version.id
+        assert vid == "20261128T060003Z-" + doc.content_hash[:8]
+        text = (folder / f"{vid}.txt").read_text()
+        assert "tier: Tier 3" in text and "Cambodia is a source country." in text and "## Overview" in text
+        meta = json.loads((folder / f"{vid}.json").read_text())
+        assert Document.from_json(meta["document"]) == doc
+        assert gzip.decompress((folder / f"{vid}.raw.gz").read_bytes()) == b"<html>\xe9 raw body</html>"
+        (latest,) = store.versions("khm")
+        assert latest == store.latest_version("khm") == new.version
+        assert store.load_document(latest) == doc
+        assert store.load_raw(latest) == b"<html>\xe9 raw body</html>"
+        assert store.state("khm").etag == '"abc"'
+
+
+def test_state_round_trips_and_unknown_source_has_empty_state(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        assert store.state("nope") == SourceState("nope")
+        state = SourceState("khm", etag="e", last_modified="Mon", last_body_hash="h", consecutive_failures=2,
+                            failing_since="2026-11-27T06:00:00Z", failure_alerted=True, suspect_hash="s",
+                            suspect_reason="maintenance page", suspect_count=1)
+        store.save_state(state)
+        assert store.state("khm") == state
+
+
+def test_same_second_same_content_gets_a_distinct_version_id(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        first = make_new(store, make_doc())
+        store.commit_version(first, SourceState("khm"))
+        second = make_new(store, make_doc())
+        store.commit_version(second, SourceState("khm"))
+        assert second.version.id == first.version.id + "-2"
+        assert [v.id for v in store.versions("khm")] == [first.version.id, second.version.id]
+
+
+def test_alert_ids_are_stored_once(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        alert = Alert(id="a1", source_id="khm", type="change", kinds=("tier",), payload={"id": "a1"},
+                      created_at=NOW)
+        store.commit_version(make_new(store, make_doc()), SourceState("khm"), (alert,))
+        store.save_state(SourceState("khm"), alert)
+        assert [a.id for a in store.alerts()] == ["a1"]
+        assert store.alerts("khm")[0].payload == {"id": "a1"}
+
+
+def test_failed_database_commit_leaves_no_visible_version(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        store.commit_version(make_new(store, make_doc()), SourceState("khm"))
+        # another connection holds the write lock: our commit must fail cleanly, not half-write
+        blocker = sqlite3.connect(tmp_path / "state.db", isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        store.connection().execute("PRAGMA busy_timeout=100")
+        with pytest.raises(StoreError, match="locked"):
+            store.commit_version(make_new(store, make_doc("Tier 2")), SourceState("khm"))
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        assert len(store.versions("khm")) == 1
+        # the files written before the failed commit are invisible leftovers, swept away
+        assert store.sweep_orphans("khm") == 3
+        assert sorted(p.name for p in (tmp_path / "khm").iterdir() if not p.name.startswith(".")) == sorted(
+            f"{store.versions('khm')[0].id}{ext}" for ext in (".json", ".txt", ".raw.gz"))
+
+
+def test_full_disk_gives_a_clear_error_and_keeps_the_old_state(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store(tmp_path) as store:
+        store.commit_version(make_new(store, make_doc()), SourceState("khm"))
+        monkeypatch.setattr("builtins.open", _failing_open(open))
+        with pytest.raises(StoreError, match="disk is full"):
+            store.commit_version(make_new(store, make_doc("Tier 1")), SourceState("khm"))
+        monkeypatch.undo()
+        assert [v.tier for v in store.versions("khm")] == ["Tier 3"]
+        assert not [p for p in (tmp_path / "khm").iterdir() if p.name.endswith(".tmp")]
+
+
+def _failing_open(real_open):  # type: ignore[no-untyped-def]
+    class _Full:
+        def __init__(self, path: str, mode: str) -> None:
+            self._fh = real_open(path, mode)
+
+        def write(self, data: bytes) -> int:
+            raise OSError(28, "No space left on device")
+
+        def __enter__(self) -> _Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._fh.close()
+
+    def fake_open(path, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "w" in mode and str(path).endswith(".tmp"):
+            return _Full(path, mode)
+        return real_open(path, mode, *args, **kwargs)
+
+    return fake_open
+
+
+def _hold_lock(root: str, ready: multiprocessing.synchronize.Event, release: multiprocessing.synchronize.Event
+               ) -> None:
+    store = Store(root)
+    with store.source_lock("khm"):
+        ready.set()
+        release.wait(10)
+
+
+def test_source_lock_excludes_another_process(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    proc = ctx.Process(target=_hold_lock, args=(str(tmp_path), ready, release))
+    proc.start()
+    try:
+        assert ready.wait(20)
+        with Store(tmp_path) as store:
+            with pytest.raises(LockedError, match="being checked by another process"):
+                with store.source_lock("khm"):
+                    pass
+            with store.source_lock("other"):  # other sources stay free
+                pass
+    finally:
+        release.set()
+        proc.join(10)
+    with Store(tmp_path) as store, store.source_lock("khm"):  # released when the holder ends
+        pass
+
+
+def test_service_lock_is_exclusive(tmp_path: Path) -> None:
+    with Store(tmp_path) as one, Store(tmp_path) as two:
+        with one.service_lock():
+            with pytest.raises(LockedError, match="another 'monitor run'"):
+                with two.service_lock():
+                    pass
+
+
+def test_unreadable_raw_body_is_a_clear_store_error(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        new = make_new(store, make_doc())
+        store.commit_version(new, SourceState("khm"))
+        (tmp_path / "khm" / f"{new.version.id}.raw.gz").write_bytes(b"not gzip")
+        with pytest.raises(StoreError, match="cannot read the raw body"):
+            store.load_raw(new.version)
+
+
+def test_storage_root_that_is_a_file_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "snapshots"
+    blocker.write_text("i am a file")
+    with pytest.raises(StoreError, match="cannot create storage root"):
+        Store(blocker)
