@@ -7,9 +7,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
 
 from .config import Config, config_path, load_config
 from .errors import ConfigError, MonitorError, UsageError
@@ -156,6 +158,131 @@ def demo(keep: bool) -> None:
     from .demo import run_demo
 
     run_demo(echo=click.echo, keep=keep)
+
+
+# --------------------------------------------------------------------------- review: diff, history, report
+
+def _console(color: bool | None) -> Console:
+    # --color forces ANSI even into a pipe; --no-color gives the plain [-removed-]{+added+} markers.
+    return Console(force_terminal=color, no_color=color is False, highlight=False, soft_wrap=True)
+
+
+@main.command()
+@click.argument("source_id", metavar="ID")
+@click.option("--from", "from_spec", metavar="V", help="Old version: id, unique id prefix, or date YYYY-MM-DD.")
+@click.option("--to", "to_spec", metavar="V", help="New version (default: the latest).")
+@click.option("--format", "fmt", type=click.Choice(["words", "unified"]), default="words", show_default=True,
+              help="words: tier on top, findings by section, changed words marked; unified: plain diff -u.")
+@click.option("--color/--no-color", default=None, help="Colour the changed words (default: on a terminal).")
+@pass_context
+@handle_errors
+def diff(ctx: Context, source_id: str, from_spec: str | None, to_spec: str | None, fmt: str,
+         color: bool | None) -> None:
+    """Show what changed between two versions of a source (default: the last change)."""
+    from . import review
+
+    use_color = color if color is not None else sys.stdout.isatty()
+    with ctx.open_store() as store:
+        text = review.diff_for_source(store, ctx.config, source_id, from_spec, to_spec, unified=fmt == "unified",
+                                      color=use_color)
+    if use_color:
+        _console(True).print(text, end="")
+    else:
+        click.echo(text.plain, nl=False)
+
+
+@main.command()
+@click.argument("source_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON (oldest first).")
+@pass_context
+@handle_errors
+def history(ctx: Context, source_id: str, as_json: bool) -> None:
+    """List the stored versions of a source, newest first: time, tier, hash, what changed."""
+    from . import render, review
+
+    with ctx.open_store() as store:
+        versions = review.source_versions(store, ctx.config, source_id)
+    if as_json:
+        click.echo(render.history_json(source_id, versions))
+    elif not versions:
+        click.echo(f"no versions are stored for '{source_id}' yet; run 'monitor check {source_id}'")
+    elif sys.stdout.isatty():
+        _console(None).print(render.history_table(versions))
+    else:
+        click.echo(render.history_text(versions), nl=False)
+
+
+REPORT_DAYS = 30
+
+
+@main.command()
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.option("-o", "--output", metavar="FILE", default="report.html", show_default=True,
+              help="Where to write the HTML page; '-' for standard output.")
+@click.option("--since", metavar="DATE", help=f"Changes from this date on (default: the last {REPORT_DAYS} days).")
+@pass_context
+@handle_errors
+def report(ctx: Context, ids: tuple[str, ...], output: str, since: str | None) -> None:
+    """Write one self-contained HTML page of the changes across sources, newest first."""
+    from . import render, review
+    from .store import atomic_write, utcnow
+
+    now = utcnow()
+    start = review.parse_moment(since, end_of_day=False) if since else review.default_since(now, REPORT_DAYS)
+    with ctx.open_store() as store:
+        for source_id in ids:
+            review.source_versions(store, ctx.config, source_id)
+        wanted = list(ids) or sorted({s.id for s in ctx.config.sources} | set(store.source_ids()))
+        sources = {s.id: s for s in ctx.config.sources}
+        entries = review.report_entries(store, wanted, sources, since=start)
+    html = render.render_report_html(entries, now, since=start)
+    if output == "-":
+        click.echo(html, nl=False)
+        return
+    target = Path(output)
+    atomic_write(target, html.encode("utf-8"))
+    click.echo(f"wrote {target} ({len(entries)} change{'' if len(entries) == 1 else 's'} "
+               f"since {render.format_time(start)})")
+
+
+# --------------------------------------------------------------------------- the service: run, status
+
+@main.command("run")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one JSON object per line, for log shippers.")
+@click.option("--delivery-interval", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              envvar="MONITOR_DELIVERY_INTERVAL", metavar="SECONDS",
+              help="How often the alert outbox is delivered (also right after a check queued an alert).")
+@pass_context
+@handle_errors
+def run_service(ctx: Context, log_format: str, delivery_interval: float) -> None:
+    """Check every source on its schedule until SIGINT/SIGTERM; SIGHUP reloads the configuration.
+
+    Logs one line per check to stderr, at level info unless --log-level says otherwise. Exit 0 after
+    a signal; 1 when another 'monitor run' already uses the storage root; 2 for a configuration error.
+    """
+    from . import service
+
+    config = ctx.config   # a configuration error ends it here, before anything is logged or locked
+    group = click.get_current_context().find_root()
+    explicit = group.get_parameter_source("log_level") != click.core.ParameterSource.DEFAULT
+    service.configure_logging(group.params["log_level"] if explicit else "info", log_format)
+    service.serve(config, delivery_interval=delivery_interval)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+@pass_context
+@handle_errors
+def status(ctx: Context, as_json: bool) -> None:
+    """Per source: last check and result, next run, failures, suspects; then pending and failed alerts."""
+    from .status import collect_status, render_status
+
+    report = collect_status(ctx.config)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_status(report))
 
 
 def run() -> None:  # pragma: no cover - console entry point

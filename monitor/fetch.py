@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from http import HTTPStatus
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
@@ -90,6 +91,18 @@ class _StatusError(FetchError):
         self.retry_after = retry_after
 
 
+class _Session(requests.Session):
+    """A Session that never resolves redirects itself: we follow them one by one (see ``_follow_redirects``).
+
+    Even with ``allow_redirects=False``, ``Session.send`` prepares the next hop through
+    ``resolve_redirects``, which first reads the whole redirect body, decompressed and uncapped: a redirect
+    carrying a gzip bomb would fill memory before any of our limits apply.
+    """
+
+    def resolve_redirects(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        return iter(())
+
+
 class Fetcher:
     """Fetches pages for one pass. Thread-safe; close it (or use ``with``) to release connections."""
 
@@ -97,7 +110,7 @@ class Fetcher:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self._sleep = sleep
-        self._session = requests.Session()
+        self._session = _Session()
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": _ACCEPT})
         self._session.verify = True
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
@@ -157,7 +170,7 @@ class Fetcher:
         try:
             response = self._follow_redirects(url, timeout, conditional)
             with response:
-                return self._read_page(url, response, bool(conditional), started)
+                return self._read_page(url, response, conditional, started)
         except _NETWORK_ERRORS as exc:
             raise _network_error(exc, url, timeout) from exc
 
@@ -179,17 +192,17 @@ class Fetcher:
         raise FetchError(f"too many redirects (>{self.settings.max_redirects})", url=url,
                          status=response.status_code, transient=False)
 
-    def _read_page(self, url: str, response: requests.Response, conditional: bool,
+    def _read_page(self, url: str, response: requests.Response, conditional: Mapping[str, str],
                    started: float) -> Page:
         status = response.status_code
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
         if status == 304 and conditional:
-            request_headers = response.request.headers
+            # A 304 need not repeat the validators; keeping ours makes the next check conditional too.
             return Page(url=url, final_url=response.url, status=status, content_type="", body=b"",
                         text="", encoding="", not_modified=True,
-                        etag=etag or request_headers.get("If-None-Match"),
-                        last_modified=last_modified or request_headers.get("If-Modified-Since"),
+                        etag=etag or conditional.get("If-None-Match"),
+                        last_modified=last_modified or conditional.get("If-Modified-Since"),
                         elapsed=time.monotonic() - started)
         if not 200 <= status < 300:
             raise _status_error(response, url)
@@ -306,12 +319,13 @@ def _network_error(exc: BaseException, url: str, timeout: float) -> FetchError:
         transient = False   # a bad certificate does not fix itself within a few retries
     elif caused_by(socket.gaierror, urllib3.exceptions.NameResolutionError):
         message = f"could not resolve host {urlsplit(url).hostname}"
-    elif caused_by(TimeoutError, requests.Timeout, urllib3.exceptions.TimeoutError):
-        message = f"timed out after {timeout:g}s"
     elif caused_by(ConnectionRefusedError):
         message = "connection refused"
     elif caused_by(ConnectionResetError):
         message = "connection reset by the server"
+    # Not urllib3's TimeoutError: its NewConnectionError (refused, unreachable) is one too.
+    elif caused_by(TimeoutError, requests.Timeout, urllib3.exceptions.ReadTimeoutError):
+        message = f"timed out after {timeout:g}s"
     elif caused_by(urllib3.exceptions.DecodeError, requests.exceptions.ContentDecodingError):
         message = "could not decompress the body (corrupt Content-Encoding)"
         transient = False
@@ -417,9 +431,20 @@ def _choose_encoding(body: bytes, content_type: str | None) -> str:
             return candidate
     if body.isascii() or _mostly_utf8(body):
         return "utf-8"   # a stray bad byte in a UTF-8 page must not turn every accent into mojibake
-    best = charset_normalizer.from_bytes(body).best()
-    detected = _known_encoding(best.encoding) if best is not None else None
-    return detected or declared or meta or "utf-8"
+    return _detect(body) or declared or meta or "utf-8"
+
+
+def _detect(body: bytes) -> str | None:
+    matches = charset_normalizer.from_bytes(body)
+    best = matches.best()
+    if best is None:
+        return None
+    # On mostly-English pages detection cannot tell the Western code pages apart (é or a curly quote
+    # reads the same in several); when cp1252, the web's commonest legacy charset, explains the bytes
+    # as well as the winner does, it is the likelier truth (São Tomé, not Săo Tomé).
+    if any(m.chaos <= best.chaos and "cp1252" in m.could_be_from_charset for m in matches):
+        return "cp1252"
+    return _known_encoding(best.encoding)
 
 
 def decode_body(body: bytes, content_type_header: str | None) -> tuple[str, str]:

@@ -45,6 +45,7 @@ class DeliveryRow:
     """One alert on one channel, with the alert it is about."""
 
     alert: Alert
+    seq: int                # the alert's place in the outbox: detection order
     channel: str
     label: str
     status: DeliveryStatus
@@ -263,6 +264,7 @@ def delivery_lock(store: Store) -> Iterator[None]:
 def _row(row: sqlite3.Row) -> DeliveryRow:
     return DeliveryRow(
         alert=alert_from_row(row),
+        seq=row["seq"],
         channel=row["channel"],
         label=row["label"],
         status=row["status"],

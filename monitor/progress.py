@@ -67,7 +67,7 @@ def result_line(result: CheckResult, id_width: int = 12) -> str:
 
 def totals_line(results: Sequence[CheckResult]) -> str:
     """``3 sources checked: 1 changed, 1 unchanged, 1 failed``"""
-    counts = Counter(r.status for r in results)
+    counts: Counter[str] = Counter(str(r.status) for r in results)
     parts = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s]]
     parts += [f"{n} {s}" for s, n in counts.items() if s not in STATUS_ORDER]
     noun = "source" if len(results) == 1 else "sources"

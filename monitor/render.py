@@ -19,14 +19,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import escape
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from .models import Block, BlockDiff, FieldChange, Segment, TierChange, Version
+
+if TYPE_CHECKING:
+    from .config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ __all__ = [
     "render_alert_text",
     "render_diff",
     "render_report_html",
+    "render_terminal_diff_for_source",
     "render_unified",
 ]
 
@@ -172,6 +177,11 @@ def _kind_prefix(diff: BlockDiff) -> str:
     if block is None:
         return ""
     return {"heading": "# ", "item": "- "}.get(block.kind, "")
+
+
+def _kind_class(diff: BlockDiff) -> str:
+    block: Block | None = diff.new or diff.old
+    return f"kind-{block.kind}" if block is not None else ""
 
 
 def _moved_note(diff: BlockDiff) -> str:
@@ -518,7 +528,7 @@ def render_alert_html(payload: Mapping[str, Any], diffs: Sequence[BlockDiff] | N
     def render(view: ChangeView | None) -> str:
         return template.render(facts=facts, view=view, test_message=TEST_MESSAGE, more_note=MORE_NOTE,
                                tier_words=_tier_words, field_words=_field_words, section_title=_section_title,
-                               kind_prefix=_kind_prefix, moved_note=_moved_note, moved_preview=_moved_preview)
+                               kind_class=_kind_class, moved_note=_moved_note, moved_preview=_moved_preview)
 
     if facts.type != "change":
         return _bounded_html(render(None), max_chars)
@@ -601,7 +611,7 @@ def render_report_html(entries: Sequence[ReportEntry], generated_at: datetime, *
         items=items, css=_report_css(), generated=format_time(generated_at),
         since=format_time(since) if since else None, sources=sorted({e.source_id for e in ordered}),
         more_note=MORE_NOTE, tier_words=_tier_words, field_words=_field_words, section_title=_section_title,
-        kind_prefix=_kind_prefix, moved_note=_moved_note, moved_preview=_moved_preview, format_time=format_time,
+        kind_class=_kind_class, moved_note=_moved_note, moved_preview=_moved_preview, format_time=format_time,
         direction_class=_direction_class)
 
 
@@ -621,3 +631,28 @@ def _environment() -> Environment:
 @cache
 def _report_css() -> str:
     return resources.files("monitor").joinpath("templates", "report.css").read_text(encoding="utf-8")
+
+
+def diff_heading(source_id: str, name: str, old: Version, new: Version) -> str:
+    """The lines above ``monitor diff``: which source, which two versions, when."""
+    title = f"{name} [{source_id}]" if name and name != source_id else source_id
+    return (f"{_one_line(title)}\n"
+            f"from {old.id}  {format_time(old.created_at)}\n"
+            f"to   {new.id}  {format_time(new.created_at)}\n")
+
+
+def render_terminal_diff_for_source(config: Config, source_id: str, *, color: bool = False,
+                                    from_spec: str | None = None, to_spec: str | None = None) -> str:
+    """What ``monitor diff ID`` prints (by default the last change), as a string; ANSI-coloured with
+    ``color``."""
+    from .review import diff_for_source  # review builds on this module
+    from .store import Store
+
+    with Store(config.storage) as store:
+        text = diff_for_source(store, config, source_id, from_spec, to_spec, color=color)
+    if not color:
+        return text.plain
+    console = Console(force_terminal=True, highlight=False, soft_wrap=True, width=120)
+    with console.capture() as captured:
+        console.print(text, end="")
+    return captured.get()

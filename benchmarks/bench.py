@@ -1,0 +1,366 @@
+"""Benchmark ``monitor check`` against the floor (a plain GET plus an lxml parse of every page).
+
+Run from the repository root::
+
+    .venv/bin/python -m benchmarks.bench                      # N = 100 and 1,000 (a few minutes)
+    .venv/bin/python -m benchmarks.bench --pages 100,1000,10000
+    .venv/bin/python -m benchmarks.bench --pages 1000 --profile   # also write pyinstrument profiles
+
+For every N it generates N synthetic report pages (benchmarks/pages.py), serves them on 127.0.0.1 (nginx
+when installed, else a threaded Python server) and measures, each in a fresh child process:
+
+    (a) floor      requests GET + lxml.html parse of every page, ``workers`` threads
+    (b) first      ``monitor check``: baselines of every page
+    (c) 304        ``monitor check`` again, nothing changed, validators on (the server answers 304)
+    (d) no-valid.  ``monitor check`` again, the chrome of every page changed, no validators (full bodies)
+    (e) 10%        ``monitor check`` with 10% of the reports changed (findings; one in twenty also the tier)
+
+Time is wall-clock from spawning the child to its exit (interpreter start-up included, for the floor too);
+CPU is the child's user + system time; memory is the child's peak resident set (``wait4`` rusage). The
+monitor runs with ``fetch.workers`` = ``fetch.per_host`` = the floor's thread count, because every page is
+on one host (127.0.0.1) and the default of one request per host would measure politeness, not cost.
+
+The table goes to standard output, the full numbers to ``benchmarks/results/bench-<time>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import pages
+from .server import PageServer, make_server
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "results"
+DEFAULT_PAGES = (100, 1000)
+DEFAULT_WORKERS = 8
+
+GOAL_FULL_PASS_RATIO = 1.5     # (b)/(a) and (d)/(a), time
+GOAL_304_SPEEDUP = 5.0         # (b)/(c), time
+GOAL_PEAK_MB = 80.0            # every monitor pass at N = 1,000
+GOAL_MEMORY_GROWTH = 1.5       # peak at N = 10,000 over peak at N = 1,000
+
+
+@dataclass
+class Measurement:
+    """One child process: what it did and what it cost."""
+
+    key: str
+    label: str
+    pages: int
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+    exit_code: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.wall if self.wall else 0.0
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.cpu / self.pages if self.pages else 0.0
+
+
+def measure(cmd: list[str], *, stdout: Path, stderr: Path, env: dict[str, str] | None = None
+            ) -> tuple[float, float, float, int]:
+    """Run ``cmd`` to completion; (wall s, CPU s, peak RSS MB, exit code) of that child alone."""
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=REPO, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4: tell Popen
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+
+
+# --------------------------------------------------------------------------- one N
+
+
+@dataclass
+class Scenario:
+    """The files of one benchmark size: pages, configuration, storage root."""
+
+    n: int
+    workdir: Path
+    server: PageServer
+    workers: int
+
+    @property
+    def storage(self) -> Path:
+        return self.workdir / "store"
+
+    @property
+    def config(self) -> Path:
+        return self.workdir / "config.yaml"
+
+    def page_dir(self, variant: str) -> Path:
+        return self.workdir / "pages" / variant
+
+    def write_config(self, workers: int | None = None) -> Path:
+        w = workers or self.workers
+        lines = [f"storage: {self.storage}", f"fetch: {{workers: {w}, per_host: {w}}}",
+                 "defaults: {timeout: 30}", "sources:"]
+        lines += [f"  - {{id: {pages.page_name(i)}, url: '{self.server.url(pages.page_name(i))}'}}"
+                  for i in range(self.n)]
+        path = self.config if workers is None else self.workdir / f"config-w{w}.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def urls_file(self) -> Path:
+        path = self.workdir / "urls.txt"
+        path.write_text("\n".join(self.server.url(pages.page_name(i)) for i in range(self.n)) + "\n",
+                        encoding="utf-8")
+        return path
+
+
+def version_bytes(storage: Path) -> tuple[int, int]:
+    """(bytes of version files, number of version rows) in a storage root."""
+    total = 0
+    for folder in storage.iterdir() if storage.is_dir() else ():
+        if folder.is_dir():
+            total += sum(p.stat().st_size for p in folder.iterdir() if not p.name.startswith("."))
+    rows = 0
+    if (storage / "state.db").exists():
+        with sqlite3.connect(storage / "state.db") as db:
+            rows = db.execute("SELECT count(*) FROM versions").fetchone()[0]
+    return total, rows
+
+
+def run_floor(s: Scenario) -> Measurement:
+    out, err = s.workdir / "floor.out", s.workdir / "floor.err"
+    wall, cpu, rss, code = measure([sys.executable, "-m", "benchmarks.floor", str(s.urls_file()),
+                                    "--workers", str(s.workers)], stdout=out, stderr=err)
+    if code != 0:
+        raise RuntimeError(f"the floor failed ({code}): {err.read_text()[-2000:]}")
+    info = json.loads(out.read_text())
+    return Measurement("a", "floor: GET + lxml parse", s.n, wall, cpu, rss, code,
+                       notes={"bytes": info["bytes"], "elements": info["elements"]})
+
+
+def run_check(s: Scenario, key: str, label: str, revision_of: frozenset[int] = frozenset()) -> Measurement:
+    """One ``monitor check --json`` pass in a child process; statuses and tiers read from its output."""
+    out, err = s.workdir / f"check-{key}.out", s.workdir / f"check-{key}.err"
+    cmd = [sys.executable, "-m", "monitor", "--config", str(s.config), "check", "--json"]
+    wall, cpu, rss, code = measure(cmd, stdout=out, stderr=err)
+    try:
+        results = json.loads(out.read_text())["sources"]
+    except (ValueError, KeyError):
+        raise RuntimeError(f"pass {key} printed no JSON (exit {code}): {err.read_text()[-2000:]}") from None
+    statuses = Counter(r["status"] for r in results)
+    wrong_tier = [r["id"] for r in results
+                  if r["status"] in ("new", "changed", "unchanged")
+                  and r["tier"] != pages.report_for(int(r["id"][1:]), 1 if int(r["id"][1:]) in revision_of else 0).tier]
+    kinds = Counter(",".join(r["change"]["kinds"]) for r in results if r.get("change"))
+    notes: dict[str, Any] = {"wrong_tier": len(wrong_tier), "wrong_tier_examples": wrong_tier[:5],
+                             "change_kinds": dict(kinds)}
+    errors = [r["error"] for r in results if r.get("error")]
+    if errors:
+        notes["errors"] = dict(Counter(errors).most_common(5))
+    return Measurement(key, label, s.n, wall, cpu, rss, code, dict(statuses), notes)
+
+
+def profile_pass(s: Scenario, key: str, root: Path, validators: bool) -> Path:
+    """Run one more pass of kind ``key`` under pyinstrument, single-threaded so every sample is real work."""
+    config = s.write_config(workers=1)
+    storage_copy = s.workdir / f"store-profile-{key}"
+    shutil.rmtree(storage_copy, ignore_errors=True)
+    if key != "b":
+        shutil.copytree(s.storage, storage_copy)
+    text = config.read_text(encoding="utf-8").replace(f"storage: {s.storage}", f"storage: {storage_copy}")
+    config.write_text(text, encoding="utf-8")
+    s.server.start(root, validators=validators)
+    target = RESULTS / f"profile-{s.n}-{key}.txt"
+    cmd = [sys.executable, "-m", "pyinstrument", "--show-all", "-r", "text", "-o", str(target), "-m", "monitor",
+           "--config", str(config), "check", "--json"]
+    subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    shutil.rmtree(storage_copy, ignore_errors=True)
+    return target
+
+
+def bench_size(n: int, base: Path, server_kind: str, workers: int, profile: bool,
+               log: Any) -> dict[str, Any]:
+    workdir = base / f"n{n}"
+    workdir.mkdir(parents=True)
+    os.chmod(workdir, 0o755)  # nginx workers run as an unprivileged user and must read the pages
+    server = make_server(workdir, server_kind)
+    s = Scenario(n, workdir, server, workers)
+    every = range(n)
+    changed = pages.changed_indices(n)
+    v1, chrome, revised = s.page_dir("v1"), s.page_dir("chrome"), s.page_dir("changed")
+    for folder in (workdir / "pages", v1, chrome, revised):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)
+    t = time.perf_counter()
+    size = pages.write_pages(v1, every, chrome_seed=1)
+    log(f"N={n}: generated {n} pages, {size / n / 1024:.0f} KB on average, in {time.perf_counter() - t:.1f}s; "
+        f"serving with {server.kind} on port {server.port}")
+    s.write_config()
+    measurements: list[Measurement] = []
+    storage: dict[str, Any] = {}
+    profiles: dict[str, str] = {}
+    try:
+        server.start(v1, validators=True)
+        measurements.append(run_floor(s))
+        log(f"  (a) floor {measurements[-1].wall:.2f}s")
+        measurements.append(run_check(s, "b", "first check (baselines)"))
+        log(f"  (b) first pass {measurements[-1].wall:.2f}s {measurements[-1].statuses}")
+        before = version_bytes(s.storage)
+        measurements.append(run_check(s, "c", "unchanged, validators (304)"))
+        after = version_bytes(s.storage)
+        storage["c"] = {"version_bytes_growth": after[0] - before[0], "version_rows_growth": after[1] - before[1]}
+        log(f"  (c) 304 pass {measurements[-1].wall:.2f}s {measurements[-1].statuses}")
+        if profile:
+            profiles["b"] = str(profile_pass(s, "b", v1, True))
+        pages.write_pages(chrome, every, chrome_seed=2)
+        server.start(chrome, validators=False)
+        before = version_bytes(s.storage)
+        measurements.append(run_check(s, "d", "unchanged, chrome changed, no validators"))
+        after = version_bytes(s.storage)
+        storage["d"] = {"version_bytes_growth": after[0] - before[0], "version_rows_growth": after[1] - before[1]}
+        log(f"  (d) full-body unchanged pass {measurements[-1].wall:.2f}s {measurements[-1].statuses}")
+        if profile:
+            profiles["d"] = str(profile_pass(s, "d", chrome, False))
+        shutil.rmtree(v1)
+        pages.write_pages(revised, every, chrome_seed=3, revised=changed)
+        server.start(revised, validators=True)
+        measurements.append(run_check(s, "e", "10% of reports changed", revision_of=changed))
+        log(f"  (e) 10% changed pass {measurements[-1].wall:.2f}s {measurements[-1].statuses}")
+        storage["final"] = dict(zip(("version_bytes", "version_rows"), version_bytes(s.storage), strict=True))
+    finally:
+        server.stop()
+    floor = measurements[0]
+    rows = []
+    for m in measurements:
+        row = asdict(m)
+        row.update(pages_per_s=m.pages_per_s, cpu_ms_per_page=m.cpu_ms_per_page,
+                   time_ratio=m.wall / floor.wall, cpu_ratio=m.cpu / floor.cpu,
+                   memory_ratio=m.peak_rss_mb / floor.peak_rss_mb)
+        rows.append(row)
+    return {"n": n, "server": server.kind, "workers": workers, "average_page_kb": size / n / 1024,
+            "changed_pages": len(changed), "passes": rows, "storage": storage, "profiles": profiles}
+
+
+# --------------------------------------------------------------------------- report
+
+
+def format_table(run: dict[str, Any]) -> str:
+    head = (f"{'pass':<44} {'pages/s':>8} {'wall s':>7} {'CPU ms/page':>11} {'peak MB':>8} "
+            f"{'time/(a)':>8} {'CPU/(a)':>8} {'mem/(a)':>8}  statuses")
+    lines = [f"N = {run['n']}  ({run['average_page_kb']:.0f} KB/page average, served by {run['server']}, "
+             f"{run['workers']} workers)", head, "-" * len(head)]
+    for p in run["passes"]:
+        statuses = " ".join(f"{k}={v}" for k, v in sorted(p["statuses"].items()))
+        lines.append(f"({p['key']}) {p['label']:<40} {p['pages_per_s']:>8.1f} {p['wall']:>7.2f} "
+                     f"{p['cpu_ms_per_page']:>11.2f} {p['peak_rss_mb']:>8.1f} {p['time_ratio']:>8.2f} "
+                     f"{p['cpu_ratio']:>8.2f} {p['memory_ratio']:>8.2f}  {statuses}")
+    growth = run["storage"]
+    lines.append(f"storage growth of versions after the unchanged passes: (c) {growth['c']['version_bytes_growth']} "
+                 f"bytes, (d) {growth['d']['version_bytes_growth']} bytes")
+    for p in run["passes"]:
+        if p["notes"].get("wrong_tier"):
+            lines.append(f"warning: pass ({p['key']}) read a wrong tier on {p['notes']['wrong_tier']} pages, e.g. "
+                         f"{', '.join(p['notes']['wrong_tier_examples'])}")
+        if p["notes"].get("errors"):
+            lines.append(f"warning: pass ({p['key']}) errors: {p['notes']['errors']}")
+    return "\n".join(lines)
+
+
+def evaluate_goals(runs: list[dict[str, Any]]) -> list[tuple[str, bool, str]]:
+    """The issue's goals, at N = 1,000 (and 10,000 for memory growth), where those sizes were run."""
+    by_n = {r["n"]: {p["key"]: p for p in r["passes"]} for r in runs}
+    goals: list[tuple[str, bool, str]] = []
+    for r in runs:
+        p = by_n[r["n"]]
+        for key in ("c", "d"):
+            growth = r["storage"][key]["version_bytes_growth"]
+            goals.append((f"N={r['n']}: ({key}) stores 0 bytes of versions", growth == 0, f"{growth} bytes"))
+    if 1000 in by_n:
+        p = by_n[1000]
+        for key in ("b", "d"):
+            ratio = p[key]["time_ratio"]
+            goals.append((f"N=1000: ({key})/(a) <= {GOAL_FULL_PASS_RATIO}", ratio <= GOAL_FULL_PASS_RATIO,
+                          f"{ratio:.2f}"))
+        speedup = p["b"]["wall"] / p["c"]["wall"]
+        goals.append((f"N=1000: (c) >= {GOAL_304_SPEEDUP:g}x faster than (b)", speedup >= GOAL_304_SPEEDUP,
+                      f"{speedup:.1f}x"))
+        peak = max(p[k]["peak_rss_mb"] for k in "bcde")
+        goals.append((f"N=1000: peak memory <= {GOAL_PEAK_MB:g} MB", peak <= GOAL_PEAK_MB, f"{peak:.1f} MB"))
+        if 10000 in by_n:
+            big = max(by_n[10000][k]["peak_rss_mb"] for k in "bcde")
+            goals.append((f"N=10000: peak <= {GOAL_MEMORY_GROWTH}x peak at N=1000", big <= GOAL_MEMORY_GROWTH * peak,
+                          f"{big:.1f} MB ({big / peak:.2f}x)"))
+    return goals
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", default=",".join(map(str, DEFAULT_PAGES)),
+                        help="comma-separated page counts (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                        help="threads for the floor, fetch.workers and fetch.per_host (default: %(default)s)")
+    parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto",
+                        help="page server (default: nginx when installed)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile passes (b) and (d) with pyinstrument (single-threaded, not timed)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (pages, storage, logs)")
+    args = parser.parse_args(argv)
+    sizes = [int(x) for x in args.pages.split(",") if x.strip()]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    base = Path(tempfile.mkdtemp(prefix="monitor-bench-"))
+    os.chmod(base, 0o755)
+    runs = []
+    try:
+        for n in sizes:
+            runs.append(bench_size(n, base, args.server, args.workers, args.profile, log))
+    finally:
+        if args.keep:
+            log(f"kept {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+    print()
+    for run in runs:
+        print(format_table(run))
+        print()
+    goals = evaluate_goals(runs)
+    for name, ok, value in goals:
+        print(f"[{'ok' if ok else 'MISSED'}] {name}: {value}")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    result = {
+        "created_at": stamp, "python": platform.python_version(), "machine": platform.machine(),
+        "cpus": os.cpu_count(), "command": " ".join([Path(sys.executable).name, "-m", "benchmarks.bench",
+                                                      *(argv if argv is not None else sys.argv[1:])]),
+        "runs": runs, "goals": [{"goal": g, "met": ok, "value": v} for g, ok, v in goals],
+    }
+    target = RESULTS / f"bench-{stamp}.json"
+    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {target.relative_to(REPO)}")
+    for run in runs:
+        for key, path in run["profiles"].items():
+            print(f"profile of pass ({key}) at N={run['n']}: {Path(path).relative_to(REPO)}")
+    return 0 if all(ok for _, ok, _ in goals) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

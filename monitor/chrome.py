@@ -1,0 +1,202 @@
+"""The chrome preset: what of a page is never the report, at element level and at text-line level.
+
+Element level (used on the lxml tree before anything else): tags that never carry the narrative, and
+``id``/``class``/``role``/``aria-label`` values that mark navigation, search, share widgets, breadcrumbs,
+cookie banners, ads, comments, print links, sidebars and the like.
+
+Text level (used on every line of every block): :data:`LINE_RULES`, a table of named rules. A ``drop`` rule
+removes the whole line (``Last Updated: …``, ``Cite as …``, ``Search Refworld``); a ``cut`` rule removes only
+the matched part and keeps the rest of the line (``[accessed 31 May 2016]``). Rules are anchored and most
+are limited to short lines, so that a sentence of the narrative is never mistaken for chrome.
+
+Changing anything here changes what extraction keeps: bump :data:`monitor.extract.EXTRACTOR_VERSION`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CHROME_TAGS",
+    "LINE_RULES",
+    "LineRule",
+    "clean_line",
+    "is_chrome_marker",
+    "is_end_heading",
+]
+
+# Elements whose whole subtree is page furniture. <header> is handled apart: inside <main>/<article> it is
+# the article's own header (title, tier heading) and is kept.
+CHROME_TAGS: tuple[str, ...] = (
+    "script", "style", "noscript", "template", "svg", "math", "nav", "footer", "aside", "iframe", "button",
+    "object", "embed", "canvas", "video", "audio", "map", "select", "textarea", "input", "dialog", "link",
+    "meta",
+)
+
+# Words that, as a whole token of an id/class/role/aria-label ("main-nav", "share_buttons", "cookieBanner"
+# lower-cased to "cookiebanner" is covered by the compound list), mark an element as chrome.
+_MARKER_WORDS = (
+    "nav", "navbar", "navigation", "menu", "menubar", "megamenu", "submenu", "dropdown", "search", "searchbox",
+    "searchform", "share", "sharing", "sharethis", "addthis", "social", "breadcrumb", "breadcrumbs", "cookie",
+    "cookies", "consent", "gdpr", "banner", "ad", "ads", "advert", "adverts", "advertisement", "advertising",
+    "sponsor", "sponsored", "comment", "comments", "disqus", "print", "printer", "footer", "header",
+    "masthead", "sidebar", "related", "toolbar", "skip", "skiplink", "pagination", "pager", "newsletter",
+    "subscribe", "signup", "login", "popup", "modal", "feedback", "backtotop", "translate", "sr-only", "visually-hidden", "screen-reader-text",
+    "element-invisible", "complementary", "contentinfo", "tags", "tagcloud", "rating", "widget", "survey",
+)
+# Compounds written without separators ("mainnav", "sitesearch", "cookiebanner") or with several.
+_MARKER_FRAGMENTS = (
+    "breadcrumb", "cookiebanner", "cookie-banner", "cookie-consent", "navbar", "mainnav", "topnav", "subnav",
+    "sidenav", "sitenav", "sitesearch", "site-search", "searchbar", "search-bar", "sharebar", "share-bar",
+    "socialmedia", "social-media", "skip-link", "skip-to", "back-to-top", "backtotop", "sidebar", "side-bar",
+    "megamenu", "mega-menu", "adslot", "ad-slot", "adsbygoogle", "advert", "related-", "print-link",
+    "printlink", "share-tools", "sharetools", "toolbar", "language-switch", "language-select", "lang-switch",
+    "langswitch",
+)
+_MARKER_RE = re.compile(
+    r"(?:^|[\s_\-:/])(?:" + "|".join(re.escape(w) for w in sorted(_MARKER_WORDS, key=len, reverse=True))
+    + r")(?=$|[\s_\-:/])"
+    r"|" + "|".join(re.escape(f) for f in _MARKER_FRAGMENTS))
+
+
+def is_chrome_marker(*values: str | None) -> bool:
+    """Whether any of an element's id/class/role/aria-label values marks it as page chrome."""
+    return any(value and _MARKER_RE.search(value.lower()) for value in values)
+
+
+# --------------------------------------------------------------------------- text lines
+
+Action = Literal["drop", "cut"]
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """One text-level chrome rule. ``max_words`` limits a ``drop`` rule to short lines (0: any length)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    action: Action = "drop"
+    max_words: int = 0
+
+
+def _rule(name: str, pattern: str, action: Action = "drop", max_words: int = 0) -> LineRule:
+    return LineRule(name, re.compile(pattern, re.IGNORECASE), action, max_words)
+
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+         r"(?:\d{1,2}\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{4}-\d\d-\d\d"
+         r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?:,?\s+(?:at\s+)?\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?"
+         r"(?:\s*[A-Z]{2,4})?)?")
+
+LINE_RULES: tuple[LineRule, ...] = (
+    # Stamps inside a line: the rest of the line is kept.
+    _rule("accessed stamp", r"\s*\[\s*accessed\s+[^\]]{0,60}\]"),
+    _rule("retrieved stamp", r"\s*\((?:accessed|retrieved)\s+(?:on\s+)?" + _DATE + r"\)"),
+    # Dates of the page rather than of the report.
+    _rule("last updated", r"^(?:last\s+(?:updated|modified|reviewed|changed)|page\s+(?:last\s+)?updated|"
+          r"date\s+(?:last\s+)?modified)\b.{0,80}$", max_words=16),
+    _rule("updated on", r"^(?:updated|modified)(?:\s+on)?\s*[:\-]?\s*" + _DATE + r"\W*$"),
+    _rule("posted on", r"^(?:posted|published|released|date|created)(?:\s+on)?\s*[:\-]?\s*" + _DATE
+          + r"\s*(?:[|•-].{0,60})?$", max_words=20),
+    _rule("bare date", r"^" + _DATE + r"$"),
+    _rule("byline", r"^(?:(?:by|posted\s+by)\s+[^|]{1,80}\|\s*)?" + _DATE + r"(?:\s*\|\s*(?:topics?|tags?|"
+          r"categories|category|posted\s+in|filed\s+under)\s*:?[^|]{0,120})*$"),
+    _rule("reading time", r"^\d+\s+min(?:ute)?s?\s+read$"),
+    # Refworld-like document metadata.
+    _rule("cite as", r"^cite\s+as\b"),
+    _rule("document metadata", r"^(?:publisher|author|publication\s+date)\b\s*:?\s.{0,200}$", max_words=40),
+    _rule("labelled metadata", r"^(?:document\s+type|doc(?:ument)?\s+id|topics?|countries|country|keywords?|"
+          r"original\s+link|source(?:\s+url)?|isbn|permalink|reference|related\s+documents?|"
+          r"other\s+documents?|document\s+language|languages?|published|region)\s*:\s.{0,200}$",
+          max_words=40),
+    _rule("disclaimer", r"^disclaimer"),
+    _rule("not a UNHCR publication", r"^this\s+is\s+not\s+a\s+unhcr\s+publication"),
+    _rule("external link notice", r"^(?:external\s+link|links?\s+to\s+external\s+websites?|you\s+are\s+"
+          r"(?:now\s+)?leaving|the\s+appearance\s+of\s+external\s+hyperlinks)\b", max_words=60),
+    _rule("ecoi.net summary", r"^(?:ecoi\.net\s+(?:summary|description)|this\s+document\s+is\s+"
+          r"(?:also\s+)?available\s+in)\b", max_words=30),
+    # Widgets.
+    _rule("search widget", r"^search(?:\s+(?:this\s+site|the\s+site|site|by\s+keyword|[\w.\-]+)){0,2}"
+          r"\s*:?$"),
+    _rule("share", r"^(?:share(?:\s+(?:this|on|via|to))?(?:\s+(?:page|article|story|post|report))?"
+          r"|(?:facebook|twitter|x|linkedin|email|e-mail|whatsapp|telegram|reddit|print|copy\s+link)"
+          r"(?:\s*[|,/•·]?\s*(?:facebook|twitter|x|linkedin|email|e-mail|whatsapp|telegram|reddit|print|"
+          r"copy\s+link))*)\s*:?$"),
+    _rule("share on", r"^share\s+(?:on|via|to)\s+\S+(?:\s+\S+){0,3}$"),
+    _rule("print", r"^(?:print(?:\s+(?:this|page|article|version|friendly|report))*|printer[\s-]friendly"
+          r"(?:\s+version)?|download(?:\s+(?:pdf|report|as\s+pdf))?(?:\s*\(.{0,30}\))?|email\s+this(?:\s+page)?"
+          r"|save\s+(?:as\s+)?pdf)$"),
+    _rule("back to top", r"^(?:back\s+to\s+top|top\s+of\s+page|return\s+to\s+top|to\s+top|skip\s+to\s+"
+          r"(?:main\s+)?(?:content|navigation|search)|jump\s+to\s+(?:content|navigation))\W*$"),
+    _rule("show/hide toggle", r"^(?:show|hide|show\s*/\s*hide|expand|collapse|read\s+(?:more|less)|"
+          r"show\s+(?:more|less|all)|hide\s+all|expand\s+all|collapse\s+all|see\s+(?:more|all)|"
+          r"view\s+(?:more|all))\W*$"),
+    _rule("page generated", r"^(?:page\s+)?(?:generated|rendered|served)\s+in\s+[\d.,]+\s*(?:ms|s|sec|"
+          r"secs|seconds|milliseconds)\b.{0,80}$"),
+    _rule("visitor counter", r"^(?:you\s+are\s+visitor|visitors?|visitor\s+count|page\s+views?|views?|"
+          r"hits?|counter)\b\s*(?:no\.?|number|#)?\s*:?\s*[\d,. ]+\W*$|^[\d,. ]+\s+(?:visitors|views|hits|"
+          r"page\s+views)\W*$"),
+    _rule("session token", r"^(?:session(?:\s+id)?|request\s+id|ray\s+id|trace\s+id|token|csrf)\s*[:#=]\s*"
+          r"\S+$"),
+    _rule("copyright", r"^(?:©|\(c\)|copyright\b)", max_words=40),
+    _rule("all rights reserved", r"\ball\s+rights\s+reserved\b", max_words=30),
+    _rule("cookie notice", r"^(?:this\s+(?:web)?site\s+uses\s+cookies|we\s+use\s+cookies)\b", max_words=60),
+    _rule("javascript notice", r"^(?:please\s+)?enable\s+javascript\b|^javascript\s+(?:is\s+)?"
+          r"(?:required|disabled)\b", max_words=30),
+    _rule("separators only", r"^[\W_]+$"),
+)
+_CUT_RULE_NAMES = frozenset({"accessed stamp", "retrieved stamp"})
+_CUT_RULES = tuple(r for r in LINE_RULES if r.name in _CUT_RULE_NAMES)
+_DROP_RULES = tuple(r for r in LINE_RULES if r.name not in _CUT_RULE_NAMES)
+
+# Headings after which a page holds no more narrative ("Related Articles", "Tags").
+_END_HEADING = re.compile(
+    r"^(?:related(?:\s+(?:articles?|content|reports?|links?|stories|documents?|resources|pages?|tags?))?|"
+    r"more\s+(?:from|on|in)\b.{0,40}|see\s+also|tags?|topics?|share(?:\s+this)?|you\s+may\s+also\s+like|"
+    r"comments?|leave\s+a\s+(?:reply|comment)|recent\s+posts|latest\s+news|other\s+country\s+reports)$",
+    re.IGNORECASE)
+
+
+def clean_line(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
+    """A normalized text line without its chrome: ``""`` when the whole line is chrome (or matches one of
+    the source's ``ignore`` patterns), else the line with its stamps cut out."""
+    for rule in _CUT_RULES:
+        if rule.pattern.search(line):
+            line = rule.pattern.sub("", line).strip()
+    if not line:
+        return ""
+    words = 0
+    for rule in _DROP_RULES:
+        if rule.max_words:
+            words = words or len(line.split())
+            if words > rule.max_words:
+                continue
+        if rule.pattern.search(line):
+            return ""
+    for pattern in extra:
+        if pattern.search(line):
+            return ""
+    return line
+
+
+def matching_rule(line: str) -> str | None:
+    """The name of the preset rule that removes or cuts ``line``, or None (for ``monitor test`` and tests)."""
+    for rule in LINE_RULES:
+        if rule.max_words and len(line.split()) > rule.max_words:
+            continue
+        if rule.pattern.search(line):
+            return rule.name
+    return None
+
+
+def is_end_heading(text: str) -> bool:
+    """Whether a heading closes the narrative (``Related Articles``, ``Tags``, ``Comments``)."""
+    return bool(_END_HEADING.match(text.strip(" :")))

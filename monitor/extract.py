@@ -1,0 +1,741 @@
+"""Extraction (SPEC §5): one page's HTML in, one :class:`~monitor.models.Document` out — fields and findings.
+
+The pipeline, cheapest first, so that the expensive HTML API only ever sees a small tree:
+
+1. parse with lxml (comments and processing instructions dropped by the parser);
+2. remove element-level chrome (:mod:`monitor.chrome`): scripts, styles, SVG, navigation, headers outside the
+   article, footers, asides, forms, buttons, and elements whose id/class/role/aria-label mark navigation,
+   search, share widgets, breadcrumbs, cookie banners, ads, comments, print links, sidebars;
+3. narrow to the content region: the source's ``select`` (CSS, through BeautifulSoup/soupsieve), else
+   ``main``, ``[role=main]``, ``article``, ``#content``-like ids, else the densest text container; for a
+   ``tip-report`` the region is widened to take in the tier heading if it fell outside;
+4. remove the source's ``strip`` selectors (CSS, through BeautifulSoup/soupsieve);
+5. walk the region into blocks (headings, paragraphs, list items), normalize their text (NFC, odd spaces,
+   quotes, dashes, soft hyphens, whitespace), and drop text-level chrome lines and the ``ignore`` patterns;
+6. the profile: ``tip-report`` reads country, tier and year from the report's tier heading (falling back to
+   the narrative's own placement sentence only when no heading states a tier), keeps the narrative from
+   that heading on, tags sections and splits recommendations into items; ``generic`` keeps every block,
+   tagged with the nearest preceding heading;
+7. configured fields (regex over the region's text, or CSS).
+
+CSS selection is done by soupsieve on a BeautifulSoup tree built only when a source configures CSS, from
+the already pruned lxml tree (see :class:`_CssView`). Everything here is pure: same HTML and source, same
+document.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import lxml.html
+import soupsieve
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from monitor import chrome, tiers
+from monitor.compare import split_sentences  # the same sentences the findings are reported in
+from monitor.errors import ExtractError
+from monitor.models import Block, BlockKind, Document, FieldRule, Source
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["EXTRACTOR_VERSION", "SECTION_NAMES", "explain", "extract", "normalize_text"]
+
+EXTRACTOR_VERSION = "1"
+"""Bumped whenever the preset or the algorithm changes what is kept (stored versions are then re-extracted
+before comparing, so that an upgrade never alerts)."""
+
+TIP_PROFILE = "tip-report"
+GENERIC_PROFILE = "generic"
+OVERVIEW = "Overview"
+RECOMMENDATIONS = "Recommendations"
+
+# --------------------------------------------------------------------------- text normalization
+
+_LINE_BREAK = "\u2028"        # what <br> becomes while walking; a literal U+2028 on a page means the same
+_PARAGRAPH_BREAK = "\u2029"
+_ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_TRANSLATION: dict[int, str | None] = {
+    **{ord(c): " " for c in _ODD_SPACES + "\t\n\r\f\v\x85"},
+    **{c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)},
+    **{ord(c): None for c in "\u00ad\u200b\u2060\ufeff"},             # soft hyphen, zero-width spaces, BOM
+    **{ord(c): "'" for c in "‘’‚‛′＇`´"},
+    **{ord(c): '"' for c in "“”„‟″〝〞＂«»"},
+    **{ord(c): "-" for c in "‐‑"},                                       # hyphens stay hyphens
+    **{ord(c): " - " for c in "‒–—―−﹘﹣－"},                              # dashes: one spaced form
+    ord(_LINE_BREAK): "\n",
+    ord(_PARAGRAPH_BREAK): "\n\n",
+}
+_TRANSLATION[0x0A] = " "      # a newline in the source is only whitespace; line breaks come from <br>
+_TRANSLATION[0x0D] = " "
+
+
+def normalize_text(text: str) -> str:
+    """NFC; odd spaces, quotes and dashes in one form; soft hyphens and control characters removed;
+    whitespace collapsed. Line breaks (``<br>`` while walking, U+2028) become ``\\n``, kept one per line."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = text.translate(_TRANSLATION)
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+# --------------------------------------------------------------------------- parsing
+
+_parsers = threading.local()   # lxml parsers must not be shared between threads
+
+
+def _parser() -> lxml.html.HTMLParser:
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                                      no_network=True, default_doctype=False)
+        _parsers.parser = parser
+    return parser
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+
+
+def _parse(html: str) -> Any:
+    """The page as an lxml tree; None when there is nothing to parse."""
+    data = _XML_DECLARATION.sub("", html, count=1).encode("utf-8", "replace")
+    if not data.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(data, parser=_parser())
+    except (etree.ParserError, ValueError) as exc:   # "Document is empty" and the like
+        logger.debug("unparseable page: %s", exc)
+        return None
+
+
+# --------------------------------------------------------------------------- element-level chrome
+
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
+_PROTECTS = etree.XPath("boolean(.//main | .//article | .//*[@role='main'] | .//h1)")
+_MARKED = etree.XPath(".//*[@id or @class or @role or @aria-label]")
+_OUTER_HEADERS = etree.XPath(".//header[not(ancestor::main or ancestor::article)]")
+_FORMS = etree.XPath(".//form")
+_FORM_KEEPS = etree.XPath("boolean(.//main | .//article | .//*[@role='main'] | .//h1) or count(.//p) > 3")
+
+
+def _prune(root: Any) -> None:
+    """Remove page chrome from ``root``'s subtree in place (texts that follow a removed element stay)."""
+    etree.strip_elements(root, *chrome.CHROME_TAGS, with_tail=False)
+    doomed = [el for el in _OUTER_HEADERS(root) if not _protected(el)]
+    doomed += [el for el in _FORMS(root) if not _FORM_KEEPS(el)]
+    for el in doomed:
+        _drop(el)
+    dropped: set[Any] = set()
+    for el in _MARKED(root):
+        if el.tag in _PROTECTED_TAGS or el.get("role") == "main" or el is root:
+            continue
+        if not chrome.is_chrome_marker(el.get("id"), el.get("class"), el.get("role"), el.get("aria-label")):
+            continue
+        if any(a in dropped for a in el.iterancestors()) or _protected(el):
+            continue
+        dropped.add(el)
+        _drop(el)
+
+
+def _protected(el: Any) -> bool:
+    """A chrome-looking wrapper that holds the page's main content or its tier heading is kept."""
+    if _PROTECTS(el):
+        return True
+    return any(tiers.parse_tier_heading(h.text_content()) for h in el.iter("h2", "h3", "h4", "h5", "h6"))
+
+
+def _drop(el: Any) -> None:
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+# --------------------------------------------------------------------------- CSS through BeautifulSoup
+
+_MARK = "data-monitor-ix"
+
+
+class _CssView:
+    """CSS selection (soupsieve semantics) over an lxml subtree, answered with the lxml elements.
+
+    The subtree is serialized once, each element tagged with its index, and parsed by BeautifulSoup with
+    the lxml builder; selected tags map back to lxml elements through the index. Built only when a source
+    configures CSS, and only from the pruned tree, which is a fraction of the page.
+    """
+
+    def __init__(self, root: Any) -> None:
+        self._elements = list(root.iter(etree.Element))
+        for index, el in enumerate(self._elements):
+            el.set(_MARK, str(index))
+        markup = etree.tostring(root, encoding="unicode", method="html")
+        self._soup = BeautifulSoup(markup, "lxml")
+
+    def select(self, selector: str, what: str = "selector") -> list[Any]:
+        try:
+            tags = self._soup.select(selector)
+        except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
+            raise ExtractError(f"the {what} {selector!r} is not a valid CSS selector: "
+                               f"{str(exc).splitlines()[0]}") from exc
+        found = []
+        for tag in tags:
+            index = tag.get(_MARK)
+            if isinstance(index, str) and index.isdigit() and int(index) < len(self._elements):
+                found.append(self._elements[int(index)])
+        return found
+
+
+def _outermost(elements: Sequence[Any]) -> list[Any]:
+    """Elements in document order without those nested in another one of them."""
+    chosen = set(elements)
+    return [el for el in elements if not any(a in chosen for a in el.iterancestors())]
+
+
+# --------------------------------------------------------------------------- the content region
+
+_MAIN_CANDIDATES = (
+    etree.XPath("//main"),
+    etree.XPath("//*[@role='main']"),
+    etree.XPath("//article"),
+    etree.XPath("//*[@id='content' or @id='main-content' or @id='maincontent' or @id='main' or "
+                "@id='primary' or @id='page-content' or @id='content-main' or @id='mainContent' or "
+                "@id='docMain' or @id='document']"),
+    etree.XPath("//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ') or "
+                "contains(concat(' ', normalize-space(@class), ' '), ' article-body ') or "
+                "contains(concat(' ', normalize-space(@class), ' '), ' post-content ') or "
+                "contains(concat(' ', normalize-space(@class), ' '), ' main-content ')]"),
+)
+# The densest container: go down while one child holds at least this share of the text.
+_DENSE_SHARE = 0.85
+
+
+def _text_length(el: Any) -> int:
+    return len("".join(el.itertext()).split())
+
+
+def _heuristic_region(root: Any) -> Any:
+    for xpath in _MAIN_CANDIDATES:
+        found = _outermost(xpath(root))
+        if found:
+            return max(found, key=_text_length) if len(found) > 1 else found[0]
+    body = root.find("body")
+    region = body if body is not None else root
+    while True:
+        total = _text_length(region)
+        if not total:
+            return region
+        children = [(c, _text_length(c)) for c in region if isinstance(c.tag, str)]
+        best = max(children, key=lambda pair: pair[1], default=None)
+        if best is None or best[1] < _DENSE_SHARE * total or best[0].tag in _HEADING_TAGS | {"p", "li"}:
+            return region
+        region = best[0]
+
+
+def _common_ancestor(a: Any, b: Any) -> Any:
+    ancestors = {a, *a.iterancestors()}
+    for el in (b, *b.iterancestors()):
+        if el in ancestors:
+            return el
+    return a.getroottree().getroot()
+
+
+# --------------------------------------------------------------------------- walking into raw blocks
+
+_BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "tfoot", "thead", "tr", "ul",
+})
+_CELL_TAGS = frozenset({"td", "th"})
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A run of text between block boundaries, as found in the tree."""
+
+    kind: BlockKind
+    text: str
+    element: Any       # the innermost block element holding it
+    nested: bool       # inside a list item or a table cell: never a tier heading
+
+
+def _walk(region: Any) -> list[_Raw]:
+    out: list[_Raw] = []
+    buf: list[str] = []
+    stack: list[Any] = []
+    depth = {"heading": 0, "li": 0, "cell": 0, "pre": 0}
+
+    def flush() -> None:
+        if not buf:
+            return
+        text = "".join(buf)
+        buf.clear()
+        if text.isspace():
+            return
+        kind: BlockKind = "heading" if depth["heading"] else "item" if depth["li"] else "paragraph"
+        out.append(_Raw(kind, text, stack[-1] if stack else region, bool(depth["li"] or depth["cell"])))
+
+    def add(text: str | None) -> None:
+        if text:
+            buf.append(text.replace("\n", _LINE_BREAK) if depth["pre"] else text)
+
+    for event, el in etree.iterwalk(region, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        counter = _DEPTH_KEY.get(tag)
+        if event == "start":
+            if tag in _BLOCK_TAGS:
+                flush()
+                stack.append(el)
+                if counter:
+                    depth[counter] += 1
+            elif tag == "br":
+                buf.append(_LINE_BREAK)
+            elif tag in _CELL_TAGS:
+                # A table row is one line: "Publisher | United States Department of State" reads as the
+                # metadata line it is, and a row of a placements table stays together.
+                buf.append(" ")
+            add(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+                stack.pop()
+                if counter:
+                    depth[counter] -= 1
+            elif tag in _CELL_TAGS:
+                buf.append(" ")
+            if el is not region:
+                add(el.tail)
+    flush()
+    return out
+
+
+_DEPTH_KEY = {**{h: "heading" for h in _HEADING_TAGS}, "li": "li", "table": "cell", "pre": "pre"}
+
+
+# --------------------------------------------------------------------------- raw blocks into text blocks
+
+@dataclass(frozen=True)
+class _Text:
+    kind: BlockKind
+    text: str
+    element: Any
+    nested: bool
+
+
+_BULLETS = "•▪●◦‣∙■□➢►▸○"
+_LINE_BULLET = re.compile(r"^(?:[" + _BULLETS + r"·]|[-*](?=\s))\s*")
+_INLINE_BULLET = re.compile(r"(?:^|\s)[" + _BULLETS + r"]\s*")
+
+
+def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines: list[str]) -> list[_Text]:
+    out: list[_Text] = []
+    for raw in raws:
+        for para in re.split(r"\n\s*\n", normalize_text(raw.text)):
+            lines = [line for line in para.split("\n") if line]
+            field_lines.extend(lines)
+            kept = [cleaned for cleaned in (chrome.clean_line(line, ignore) for line in lines) if cleaned]
+            if not kept:
+                continue
+            if raw.kind == "heading":
+                out.append(_Text("heading", " ".join(kept), raw.element, raw.nested))
+            else:
+                out.extend(_Text(kind, text, raw.element, raw.nested) for kind, text in _split_bullets(raw.kind,
+                                                                                                       kept))
+    return out
+
+
+def _split_bullets(kind: BlockKind, lines: list[str]) -> Iterator[tuple[BlockKind, str]]:
+    """A paragraph's lines as blocks: bullet lines ("• …", or "- …" on several lines) and inline "•"
+    bullets become items; text before the first bullet stays a paragraph (often a lead such as
+    ``PRIORITIZED RECOMMENDATIONS:``)."""
+    dashed = sum(1 for line in lines if line[:2] in ("- ", "* ")) >= 2
+    groups: list[tuple[bool, list[str]]] = []
+    for line in lines:
+        bullet = _LINE_BULLET.match(line)
+        if bullet and (dashed or line[0] not in "-*"):
+            groups.append((True, [line[bullet.end():]]))
+        elif groups:
+            groups[-1][1].append(line)
+        else:
+            groups.append((False, [line]))
+    for is_item, group in groups:
+        text = " ".join(group)
+        parts = _INLINE_BULLET.split(text)
+        lead, items = parts[0].strip(), [p.strip() for p in parts[1:]]
+        if lead:
+            yield ("item" if is_item else kind), lead
+        for item in items:
+            if item:
+                yield "item", item
+
+
+# --------------------------------------------------------------------------- sections
+
+_SECTION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), name) for pattern, name in (
+        (r"(?:prioritized\s+|priority\s+|key\s+)?recommendations?(?:\s+for\s+[^:;.]{1,70}?)?", RECOMMENDATIONS),
+        (r"prosecution", "Prosecution"),
+        (r"protection", "Protection"),
+        (r"prevention", "Prevention"),
+        (r"trafficking\s+profiles?", "Trafficking Profile"),
+        (r"scope\s+and\s+magnitude", "Scope and Magnitude"),
+        (r"government\s+efforts", "Government Efforts"),
+        (r"overview", OVERVIEW),
+    ))
+SECTION_NAMES: tuple[str, ...] = tuple(dict.fromkeys(name for _, name in _SECTION_PATTERNS))
+# A run-in section lead: "Prosecution: The government …", "RECOMMENDATIONS FOR CAMBODIA: Increase …",
+# "PROSECUTION The government …" (capitals, no punctuation).
+_RUN_IN = re.compile(r"^(?P<lead>[^:]{3,90}?)\s*:\s*(?P<rest>\S.*)$")
+_CAPS_RUN_IN = re.compile(r"^(?P<lead>(?:PRIORITIZED\s+)?RECOMMENDATIONS|PROSECUTION|PROTECTION|PREVENTION|"
+                          r"TRAFFICKING\s+PROFILE|SCOPE\s+AND\s+MAGNITUDE|GOVERNMENT\s+EFFORTS)\s+"
+                          r"(?P<rest>[A-Z\"'(].*)$")
+
+
+def section_name(text: str) -> str | None:
+    """The canonical section a heading names (``PRIORITIZED RECOMMENDATIONS:`` -> ``Recommendations``)."""
+    stripped = text.strip().rstrip(":").strip()
+    for pattern, name in _SECTION_PATTERNS:
+        if pattern.fullmatch(stripped):
+            return name
+    return None
+
+
+def _run_in(text: str) -> tuple[str, str, str] | None:
+    """``(section, lead, rest)`` for a paragraph that opens with its section's name."""
+    for pattern in (_RUN_IN, _CAPS_RUN_IN):
+        match = pattern.match(text)
+        if match:
+            name = section_name(match.group("lead"))
+            if name:
+                return name, match.group("lead").strip(), match.group("rest").strip()
+    return None
+
+
+# --------------------------------------------------------------------------- the tip-report profile
+
+@dataclass(frozen=True)
+class _Found:
+    tier: str
+    country: str | None
+    start: int                 # index of the first narrative block after the heading
+
+
+def _find_tier_heading(texts: Sequence[_Text], title_country: str | None) -> _Found | None:
+    """The report's tier heading among the region's blocks (see :func:`tiers.parse_tier_heading`).
+
+    Headings naming a country are preferred, the page's own country (from the title) first; a heading
+    naming another country is never taken when the title names this one. A bare tier heading
+    (``Special Case``) counts only when it is the only one of its kind, since several bare tiers are an
+    explanation of the tier system.
+    """
+    named: list[_Found] = []
+    bare: list[_Found] = []
+    for index, block in enumerate(texts):
+        if block.nested or block.kind == "item" or len(block.text) > 120:
+            continue
+        heading = tiers.parse_tier_heading(block.text)
+        if heading is None:
+            continue
+        if heading.country is not None:
+            named.append(_Found(heading.tier, heading.country, index + 1))
+            continue
+        previous = texts[index - 1] if index else None
+        if previous is not None and not previous.nested and _is_country_line(previous.text, title_country):
+            # A heading broken over two blocks: "Cambodia" then "(Tier 3)".
+            named.append(_Found(heading.tier, tiers.canonical_country(previous.text), index + 1))
+        else:
+            bare.append(_Found(heading.tier, None, index + 1))
+    if title_country:
+        named = [f for f in named if f.country == title_country] or (
+            [] if any(tiers.is_country_name(f.country or "") for f in named) else named)
+    if named:
+        return named[0]
+    if len({f.tier for f in bare}) == 1:
+        return _Found(bare[0].tier, title_country, bare[0].start)
+    return None
+
+
+def _is_country_line(text: str, title_country: str | None) -> bool:
+    if tiers.is_country_name(text):
+        return True
+    return title_country is not None and tiers.canonical_country(text) == title_country
+
+
+def _tier_from_narrative(texts: Sequence[_Text], country: str | None) -> str | None:
+    """The narrative's own placement sentence, for pages with no tier heading. A "therefore" sentence (the
+    reports' formula) wins over an earlier one."""
+    found: str | None = None
+    for block in texts:
+        if "tier" not in block.text.lower():
+            continue
+        for sentence in split_sentences(block.text):
+            tier = tiers.tier_from_sentence(sentence, country)
+            if tier is None:
+                continue
+            if "therefore" in sentence.lower():
+                return tier
+            found = found or tier
+    return found
+
+
+_YEAR_PATTERNS = (
+    re.compile(r"\b((?:19|20)\d\d)\s+(?:trafficking\s+in\s+persons|tip)\s+report\b", re.IGNORECASE),
+    re.compile(r"\btrafficking\s+in\s+persons\s+report\s*[:,(\-]?\s*((?:19|20)\d\d)\b", re.IGNORECASE),
+)
+
+
+def _report_year(texts: Iterable[str]) -> str | None:
+    for text in texts:
+        for pattern in _YEAR_PATTERNS:
+            match = pattern.search(text)
+            if match:
+                return match.group(1)
+    return None
+
+
+def _tidy_recommendation(text: str) -> str:
+    text = re.sub(r"^(?:and\s+)+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"(?:\s*[;,]\s*(?:and)?)+$", "", text, flags=re.IGNORECASE).strip()
+    return text
+
+
+def _split_semicolons(text: str) -> list[str]:
+    """Top-level ``;``-separated parts (not those inside parentheses)."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for index, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [p for p in (_tidy_recommendation(p) for p in parts) if p]
+
+
+def _tip_blocks(texts: Sequence[_Text], default_section: str | None) -> list[Block]:
+    blocks: list[Block] = []
+    section = default_section
+    for block in texts:
+        name = section_name(block.text) if block.kind != "item" and len(block.text) <= 90 else None
+        if name:
+            section = name
+            blocks.append(Block("heading", block.text.rstrip(": "), section))
+            continue
+        kind, text = block.kind, block.text
+        run_in = _run_in(text) if kind == "paragraph" else None
+        if run_in:
+            section, lead, text = run_in
+            blocks.append(Block("heading", lead, section))
+        if section == RECOMMENDATIONS and kind != "heading":
+            blocks.extend(Block("item", part, section) for part in _split_semicolons(text))
+        else:
+            blocks.append(Block(kind, text, section))
+    return blocks
+
+
+def _cut_at_end_heading(texts: list[_Text]) -> list[_Text]:
+    for index, block in enumerate(texts):
+        if (block.kind == "heading" or len(block.text) <= 40) and chrome.is_end_heading(block.text):
+            return texts[:index]
+    return texts
+
+
+# --------------------------------------------------------------------------- configured fields
+
+@lru_cache(maxsize=256)
+def _compile(pattern: str, what: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.MULTILINE)
+    except re.error as exc:
+        raise ExtractError(f"the {what} {pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def _regex_field(rule: FieldRule, text: str) -> str | None:
+    assert rule.regex is not None
+    match = _compile(rule.regex, f"regex of field {rule.name!r}").search(text)
+    if match is None:
+        return None
+    value = match.group(1) if match.re.groups and match.group(1) is not None else match.group(0)
+    return " ".join(value.split()) or None
+
+
+def _element_text(el: Any) -> str | None:
+    text = " ".join(normalize_text(el.text_content()).split())
+    return text or None
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+@dataclass
+class _Page:
+    """Per-call state of one extraction."""
+
+    html: str
+    source: Source
+    root: Any
+    title: str
+    h1s: list[str]
+    css: _CssView | None = None
+
+    def css_view(self) -> _CssView:
+        if self.css is None:
+            self.css = _CssView(self.root)
+        return self.css
+
+
+def extract(html: str, source: Source) -> Document:
+    """Reduce a page to its document: fields and findings (see the module docstring).
+
+    Raises :class:`~monitor.errors.ExtractError` when the source's ``select`` matches nothing, when one of
+    its selectors or patterns is invalid, or when the page has no text at all.
+    """
+    root = _parse(html)
+    if root is None:
+        raise ExtractError("the page has no text")
+    ignore = tuple(_compile(p, "ignore pattern") for p in source.ignore)
+    page = _Page(html, source, root, *_page_hints(root))
+    _prune(root)
+    regions = _regions(page)
+    if source.strip:
+        _strip(page, regions)
+    field_lines: list[str] = []
+    texts = _texts((raw for region in regions for raw in _walk(region)), ignore, field_lines)
+    tip = source.profile != GENERIC_PROFILE
+    fields: dict[str, str | None] = {}
+    if tip:
+        texts, tip_fields, blocks = _tip_document(page, regions, texts, ignore, field_lines)
+        fields.update(tip_fields)
+    else:
+        blocks = _generic_blocks(_cut_at_end_heading(texts))
+    for rule in source.fields:
+        if rule.name in fields and tip:
+            logger.warning("%s: field %r shadows a built-in field and is ignored", source.id, rule.name)
+            continue
+        fields[rule.name] = _configured_field(page, rule, field_lines)
+    if not blocks and not any(v for v in fields.values()) and not _has_text(html):
+        raise ExtractError("the page has no text")
+    return Document(fields=fields, blocks=tuple(blocks))
+
+
+def explain(html: str, source: Source) -> Document:
+    """What ``monitor test`` prints: the document exactly as the monitor compares it."""
+    return extract(html, source)
+
+
+def _page_hints(root: Any) -> tuple[str, list[str]]:
+    """The title and the h1 texts, read before pruning (a page's h1 may sit in a chrome-marked banner)."""
+    title = next((" ".join(normalize_text(t.text_content()).split()) for t in root.iter("title")), "")
+    h1s = [" ".join(normalize_text(h.text_content()).split()) for h in root.iter("h1")]
+    return title, h1s
+
+
+def _regions(page: _Page) -> list[Any]:
+    source = page.source
+    if not source.select:
+        return [_heuristic_region(page.root)]
+    found = _outermost(page.css_view().select(source.select))
+    if found:
+        return found
+    # The selector may name an element the chrome preset removed (a source that selects its "sidebar"):
+    # select on the untouched page, then prune only inside what was selected.
+    pristine = _parse(page.html)
+    found = _outermost(_CssView(pristine).select(source.select)) if pristine is not None else []
+    if not found:
+        raise ExtractError(f"the selector {source.select!r} matched nothing")
+    for region in found:
+        _prune(region)
+    page.root, page.css = pristine, None
+    return found
+
+
+def _strip(page: _Page, regions: list[Any]) -> None:
+    view = page.css_view()
+    inside = set(regions)
+    for selector in page.source.strip:
+        for el in view.select(selector, what="strip selector"):
+            if el in inside or not any(a in inside for a in el.iterancestors()):
+                continue   # outside the region, or the region itself: nothing to strip from the text
+            _drop(el)
+
+
+def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: Sequence[re.Pattern[str]],
+                  field_lines: list[str]) -> tuple[list[_Text], dict[str, str | None], list[Block]]:
+    title_country = tiers.country_in_text(page.title) or next(
+        (c for c in (tiers.country_in_text(h) for h in page.h1s) if c), None)
+    found = _find_tier_heading(texts, title_country)
+    if found is None and not page.source.select:
+        widened = _widen_to_tier_heading(page, regions, title_country)
+        if widened is not None:
+            field_lines.clear()
+            texts = _texts(_walk(widened), ignore, field_lines)
+            found = _find_tier_heading(texts, title_country)
+    year = _report_year([page.title, *page.h1s, *(t.text for t in texts if t.kind == "heading"),
+                         *(t.text for t in texts)])
+    if found is not None:
+        narrative = _cut_at_end_heading(list(texts[found.start:]))
+        country = found.country or title_country
+        tier: str | None = found.tier
+        default_section: str | None = OVERVIEW
+    else:
+        narrative = _cut_at_end_heading(list(texts))
+        country = title_country
+        tier = _tier_from_narrative(narrative, country)
+        default_section = None
+    fields: dict[str, str | None] = {"country": country, "tier": tier, "year": year}
+    return texts, fields, _tip_blocks(narrative, default_section)
+
+
+def _widen_to_tier_heading(page: _Page, regions: list[Any], title_country: str | None) -> Any | None:
+    """The smallest element holding both the heuristic region and a tier heading found outside it."""
+    body = page.root.find("body")
+    if body is None or regions == [body]:
+        return None
+    everything = _texts(_walk(body), (), [])
+    found = _find_tier_heading(everything, title_country)
+    if found is None:
+        return None
+    heading = everything[found.start - 1].element
+    return _common_ancestor(regions[0], heading)
+
+
+def _generic_blocks(texts: Sequence[_Text]) -> list[Block]:
+    blocks: list[Block] = []
+    section: str | None = None
+    for block in texts:
+        if block.kind == "heading":
+            section = block.text
+        blocks.append(Block(block.kind, block.text, section))
+    return blocks
+
+
+def _configured_field(page: _Page, rule: FieldRule, field_lines: list[str]) -> str | None:
+    if rule.regex is not None:
+        return _regex_field(rule, "\n".join(field_lines))
+    if rule.css is None:
+        return None
+    found = page.css_view().select(rule.css, what=f"CSS selector of field {rule.name!r}")
+    if not found:
+        # The value may sit in an element the chrome preset removed (a banner): look at the whole page.
+        pristine = _parse(page.html)
+        found = _CssView(pristine).select(rule.css) if pristine is not None else []
+    return _element_text(found[0]) if found else None
+
+
+def _has_text(html: str) -> bool:
+    root = _parse(html)
+    if root is None:
+        return False
+    etree.strip_elements(root, "script", "style", "template", "noscript", with_tail=False)
+    return bool("".join(root.itertext()).strip())

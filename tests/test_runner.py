@@ -1,0 +1,294 @@
+"""``monitor check`` end to end against a real loopback HTTP server and a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import main
+from monitor.config import load_config
+from monitor.demo import sample_page
+from monitor.runner import run_pass
+from monitor.store import Store
+
+from .conftest import LoopbackServer, RecordedRequest, Reply
+
+KHM1, KHM2 = sample_page("refworld-khm", 1), sample_page("refworld-khm", 2)
+MDA1, MDA2 = sample_page("state-mda", 1), sample_page("state-mda", 2)
+
+MAINTENANCE = b"""<html><head><title>Site maintenance</title></head><body><h1>We'll be back soon</h1>
+<p>This site is temporarily down for scheduled maintenance. Please try again later.</p></body></html>"""
+
+
+def write_config(tmp_path: Path, server: LoopbackServer, extra: str = "", sources: str | None = None) -> Path:
+    path = tmp_path / "config.yaml"
+    sources = sources or f"""\
+  - id: khm
+    url: {server.url('/khm')}
+  - id: mda
+    url: {server.url('/mda')}
+"""
+    path.write_text(f"storage: store\nsources:\n{sources}{extra}", encoding="utf-8")
+    return path
+
+
+class Clock:
+    """Time passed in: each check happens a minute after the previous one."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 28, 6, 0, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+def check(config_path: Path, clock: Clock | None = None, ids: list[str] | None = None):  # type: ignore[no-untyped-def]
+    config = load_config(config_path, env={})
+    return {r.source_id: r for r in run_pass(config, ids, now=clock or Clock()).results}
+
+
+def serve(server: LoopbackServer, path: str, body: bytes, **headers: str) -> None:
+    server.routes[path] = Reply(200, body, headers)
+
+
+def test_first_check_stores_baselines_and_alerts_nothing(tmp_path: Path, http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    serve(http_server, "/mda", MDA1)
+    results = check(write_config(tmp_path, http_server))
+    assert {k: (r.status, r.tier) for k, r in results.items()} == {
+        "khm": ("new", "Tier 2 Watch List"), "mda": ("new", "Tier 2")}
+    with Store(tmp_path / "store") as store:
+        assert len(store.versions("khm")) == 1 and len(store.versions("mda")) == 1
+        assert store.alerts() == []
+
+
+def test_chrome_only_changes_are_silent_and_store_nothing(tmp_path: Path, http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    serve(http_server, "/mda", MDA1)
+    config = write_config(tmp_path, http_server)
+    clock = Clock()
+    check(config, clock)
+    serve(http_server, "/mda", MDA2)  # dates, navigation, sidebar tiers of other countries, session token
+    files_before = sorted(p.name for p in (tmp_path / "store" / "mda").iterdir())
+    results = check(config, clock)
+    assert results["mda"].status == "unchanged" and results["mda"].change is None
+    assert results["khm"].status == "unchanged"
+    with Store(tmp_path / "store") as store:
+        assert len(store.versions("mda")) == 1 and store.alerts() == []
+    assert sorted(p.name for p in (tmp_path / "store" / "mda").iterdir()) == files_before
+
+
+def test_tier_and_findings_change_gives_one_alert_with_the_payload(tmp_path: Path,
+                                                                   http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    serve(http_server, "/mda", MDA1)
+    config = write_config(tmp_path, http_server)
+    clock = Clock()
+    check(config, clock)
+    serve(http_server, "/khm", KHM2)
+    results = check(config, clock)
+    khm = results["khm"]
+    assert khm.status == "changed" and khm.tier == "Tier 3"
+    payload = khm.change
+    assert payload is not None
+    assert payload["type"] == "change" and payload["kinds"] == ["tier", "findings"]
+    assert payload["tier"] == {"old": "Tier 2 Watch List", "new": "Tier 3", "direction": "downgrade"}
+    assert payload["source"] == {"id": "khm", "name": "khm", "url": http_server.url("/khm")}
+    added = " ".join(payload["findings"]["added"])
+    assert "However, corruption, lack of police training" in added
+    assert "is not making significant efforts" in added
+    assert any("however, it is making significant efforts" in s for s in payload["findings"]["removed"])
+    assert payload["summary"].startswith("Cambodia: Tier 2 Watch List → Tier 3 (downgrade); ")
+    assert payload["fields"] is None
+    with Store(tmp_path / "store") as store:
+        old, new = store.versions("khm")
+        assert payload["versions"] == {"old": old.id, "new": new.id}
+        (alert,) = store.alerts()
+        assert alert.id == payload["id"] and alert.payload == payload
+    # checking again finds nothing new: no second alert for the same change
+    assert check(config, clock)["khm"].status == "unchanged"
+    with Store(tmp_path / "store") as store:
+        assert len(store.alerts()) == 1
+
+
+def test_conditional_get_uses_validators_and_a_304_costs_nothing(tmp_path: Path,
+                                                                 http_server: LoopbackServer) -> None:
+    def etagged(req: RecordedRequest) -> Reply:
+        if req.headers.get("If-None-Match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, KHM1, {"ETag": '"v1"', "Last-Modified": "Mon, 30 May 2016 14:07:00 GMT"})
+
+    http_server.routes["/khm"] = etagged
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    clock = Clock()
+    assert check(config, clock)["khm"].status == "new"
+    result = check(config, clock)["khm"]
+    assert (result.status, result.detail) == ("unchanged", "not modified")
+    second = [r for r in http_server.requests if r.path == "/khm"][1]
+    assert second.headers.get("If-None-Match") == '"v1"'
+    assert second.headers.get("If-Modified-Since") == "Mon, 30 May 2016 14:07:00 GMT"
+
+
+def test_a_failing_source_never_stops_the_others_and_exit_code_is_1(tmp_path: Path,
+                                                                    http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    http_server.routes["/mda"] = Reply(404, b"gone")
+    config = write_config(tmp_path, http_server)
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "--json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    by_id = {s["id"]: s for s in data["sources"]}
+    assert by_id["khm"] == {"id": "khm", "status": "new", "tier": "Tier 2 Watch List", "change": None,
+                            "error": None}
+    assert by_id["mda"]["status"] == "failed" and "404" in by_id["mda"]["error"]
+
+
+def test_check_summary_lines_and_exit_0(tmp_path: Path, http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    serve(http_server, "/mda", MDA1)
+    config = write_config(tmp_path, http_server)
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "khm"])
+    assert result.exit_code == 0, result.output
+    assert "khm" in result.output and "new" in result.output and "Tier 2 Watch List" in result.output
+    assert "mda" not in result.output  # only the named source was checked
+
+
+def test_unknown_source_id_is_a_usage_error(tmp_path: Path, http_server: LoopbackServer) -> None:
+    config = write_config(tmp_path, http_server)
+    result = CliRunner().invoke(main, ["--config", str(config), "check", "nope"])
+    assert result.exit_code == 2
+    assert "unknown source id 'nope'" in result.output
+
+
+def test_error_alert_after_three_failures_then_one_on_recovery(tmp_path: Path,
+                                                             http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    clock = Clock()
+    check(config, clock)
+    http_server.routes["/khm"] = Reply(500, b"oops")
+    statuses = [check(config, clock)["khm"].status for _ in range(5)]
+    assert statuses == ["failed"] * 5
+    with Store(tmp_path / "store") as store:
+        (alert,) = store.alerts()
+        assert alert.type == "error" and alert.payload["error"]["consecutive_failures"] == 3
+        assert "500" in alert.payload["error"]["message"]
+    serve(http_server, "/khm", KHM1)
+    assert check(config, clock)["khm"].status == "unchanged"
+    assert check(config, clock)["khm"].status == "unchanged"
+    with Store(tmp_path / "store") as store:
+        alerts = store.alerts()
+        assert [a.type for a in alerts] == ["error", "error"]
+        assert alerts[1].payload["error"]["recovered"] is True
+        assert store.state("khm").consecutive_failures == 0
+
+
+def test_maintenance_page_is_suspect_never_stored_never_alerted(tmp_path: Path,
+                                                                 http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    clock = Clock()
+    check(config, clock)
+    serve(http_server, "/khm", MAINTENANCE)
+    for _ in range(3):  # even repeated identically, a maintenance page is never accepted
+        result = check(config, clock)["khm"]
+        assert result.status == "suspect" and result.change is None
+        assert result.tier == "Tier 2 Watch List"
+    serve(http_server, "/khm", KHM1)
+    assert check(config, clock)["khm"].status == "unchanged"
+    with Store(tmp_path / "store") as store:
+        assert len(store.versions("khm")) == 1 and store.alerts() == []
+        assert store.state("khm").suspect_hash is None
+
+
+def test_maintenance_page_on_first_check_is_no_baseline(tmp_path: Path, http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", MAINTENANCE)
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    clock = Clock()
+    assert check(config, clock)["khm"].status == "suspect"
+    serve(http_server, "/khm", KHM2)
+    result = check(config, clock)["khm"]
+    assert (result.status, result.tier) == ("new", "Tier 3")
+
+
+def test_vanished_tier_heading_is_held_until_confirmed(tmp_path: Path, http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    clock = Clock()
+    check(config, clock)
+    no_heading = KHM1.replace(b"<h2>Cambodia (Tier 2 Watch List)</h2>", b"")
+    serve(http_server, "/khm", no_heading)
+    assert check(config, clock)["khm"].status == "suspect"
+    # the same page again: confirmed by an identical later fetch, accepted as a real change
+    confirmed = check(config, clock)["khm"]
+    assert confirmed.status == "changed"
+    with Store(tmp_path / "store") as store:
+        assert len(store.versions("khm")) == 2
+
+
+def test_editing_rules_never_alerts(tmp_path: Path, http_server: LoopbackServer) -> None:
+    serve(http_server, "/khm", KHM1)
+    url = http_server.url('/khm')
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {url}\n")
+    clock = Clock()
+    check(config, clock)
+    # the user now ignores a line of the narrative: the previous version is re-extracted with the new rule
+    write_config(tmp_path, http_server,
+                 sources=f"  - id: khm\n    url: {url}\n    ignore: ['^Cambodia is a source']\n")
+    result = check(config, clock)["khm"]
+    assert result.status == "unchanged", result
+    with Store(tmp_path / "store") as store:
+        assert store.alerts() == [] and len(store.versions("khm")) == 1
+
+
+def test_non_html_content_is_a_clear_failure_and_stores_nothing(tmp_path: Path,
+                                                                 http_server: LoopbackServer) -> None:
+    http_server.routes["/khm"] = Reply(200, b"%PDF-1.4 ...", {"Content-Type": "application/pdf"})
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    result = check(config)["khm"]
+    assert result.status == "failed" and "unsupported content type application/pdf" in (result.error or "")
+    with Store(tmp_path / "store") as store:
+        assert store.versions("khm") == []
+
+
+CRASH_POINTS = ["after-version-files", "after-version-commit"]
+
+
+@pytest.mark.parametrize("point", CRASH_POINTS)
+def test_sigkill_during_the_write_path_leaves_a_consistent_store(tmp_path: Path, http_server: LoopbackServer,
+                                                                  point: str) -> None:
+    serve(http_server, "/khm", KHM1)
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    monitor = [sys.executable, "-m", "monitor", "--config", str(config), "check"]
+    assert subprocess.run(monitor, capture_output=True, timeout=60).returncode == 0
+    serve(http_server, "/khm", KHM2)
+    killed = subprocess.run(monitor, capture_output=True, timeout=60,
+                            env={**os.environ, "MONITOR_TEST_CRASH_AT": point})
+    assert killed.returncode == -9
+    db = sqlite3.connect(tmp_path / "store" / "state.db")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    with Store(tmp_path / "store") as store:
+        versions = store.versions("khm")
+        assert len(versions) == (2 if point == "after-version-commit" else 1)
+        for v in versions:  # every visible version has its document and its raw body
+            assert store.load_raw(v)
+            store.load_document(v)
+    rerun = subprocess.run(monitor + ["--json"], capture_output=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr
+    status = json.loads(rerun.stdout)["sources"][0]["status"]
+    assert status == ("unchanged" if point == "after-version-commit" else "changed")
+    with Store(tmp_path / "store") as store:
+        assert len(store.versions("khm")) == 2
+        assert len(store.alerts()) == 1  # exactly one alert for the one change, whatever the crash
+
+
