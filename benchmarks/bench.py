@@ -113,15 +113,14 @@ class Scenario:
     def page_dir(self, variant: str) -> Path:
         return self.workdir / "pages" / variant
 
-    def write_config(self, workers: int | None = None) -> Path:
-        w = workers or self.workers
+    def write_config(self) -> Path:
+        w = self.workers
         lines = [f"storage: {self.storage}", f"fetch: {{workers: {w}, per_host: {w}}}",
                  "defaults: {timeout: 30}", "sources:"]
         lines += [f"  - {{id: {pages.page_name(i)}, url: '{self.server.url(pages.page_name(i))}'}}"
                   for i in range(self.n)]
-        path = self.config if workers is None else self.workdir / f"config-w{w}.yaml"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
+        self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return self.config
 
     def urls_file(self) -> Path:
         path = self.workdir / "urls.txt"
@@ -176,20 +175,20 @@ def run_check(s: Scenario, key: str, label: str, revision_of: frozenset[int] = f
     return Measurement(key, label, s.n, wall, cpu, rss, code, dict(statuses), notes)
 
 
-def profile_pass(s: Scenario, key: str, root: Path, validators: bool) -> Path:
-    """Run one more pass of kind ``key`` under pyinstrument, single-threaded so every sample is real work."""
-    config = s.write_config(workers=1)
+def profile_pass(s: Scenario, key: str, root: Path, validators: bool, before: Path | None = None) -> Path:
+    """Repeat pass ``key`` under pyinstrument (benchmarks/profile.py) on a copy of ``before``, the storage
+    root as the measured pass found it (none: an empty root)."""
     storage_copy = s.workdir / f"store-profile-{key}"
     shutil.rmtree(storage_copy, ignore_errors=True)
-    if key != "b":
-        shutil.copytree(s.storage, storage_copy)
-    text = config.read_text(encoding="utf-8").replace(f"storage: {s.storage}", f"storage: {storage_copy}")
-    config.write_text(text, encoding="utf-8")
+    if before is not None:
+        shutil.copytree(before, storage_copy)
+    config = s.workdir / f"config-profile-{key}.yaml"
+    config.write_text(s.config.read_text(encoding="utf-8").replace(f"storage: {s.storage}",
+                                                                   f"storage: {storage_copy}"), encoding="utf-8")
     s.server.start(root, validators=validators)
     target = RESULTS / f"profile-{s.n}-{key}.txt"
-    cmd = [sys.executable, "-m", "pyinstrument", "--show-all", "-r", "text", "-o", str(target), "-m", "monitor",
-           "--config", str(config), "check", "--json"]
-    subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    cmd = [sys.executable, "-m", "benchmarks.profile", "--config", str(config), "--output", str(target)]
+    subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, check=True)
     shutil.rmtree(storage_copy, ignore_errors=True)
     return target
 
@@ -228,6 +227,7 @@ def bench_size(n: int, base: Path, server_kind: str, workers: int, profile: bool
         log(f"  (c) 304 pass {measurements[-1].wall:.2f}s {measurements[-1].statuses}")
         if profile:
             profiles["b"] = str(profile_pass(s, "b", v1, True))
+            shutil.copytree(s.storage, s.workdir / "store-before-d")
         pages.write_pages(chrome, every, chrome_seed=2)
         server.start(chrome, validators=False)
         before = version_bytes(s.storage)
@@ -236,7 +236,7 @@ def bench_size(n: int, base: Path, server_kind: str, workers: int, profile: bool
         storage["d"] = {"version_bytes_growth": after[0] - before[0], "version_rows_growth": after[1] - before[1]}
         log(f"  (d) full-body unchanged pass {measurements[-1].wall:.2f}s {measurements[-1].statuses}")
         if profile:
-            profiles["d"] = str(profile_pass(s, "d", chrome, False))
+            profiles["d"] = str(profile_pass(s, "d", chrome, False, s.workdir / "store-before-d"))
         shutil.rmtree(v1)
         pages.write_pages(revised, every, chrome_seed=3, revised=changed)
         server.start(revised, validators=True)
@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto",
                         help="page server (default: nginx when installed)")
     parser.add_argument("--profile", action="store_true",
-                        help="also profile passes (b) and (d) with pyinstrument (single-threaded, not timed)")
+                        help="also profile passes (b) and (d) with pyinstrument (sequential, not timed)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (pages, storage, logs)")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.pages.split(",") if x.strip()]

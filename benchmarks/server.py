@@ -38,25 +38,39 @@ http {{
     default_type text/html;
     charset utf-8;
     sendfile on;
-    tcp_nopush on;
     keepalive_timeout 300s;
     keepalive_requests 1000000;
     server {{
         listen 127.0.0.1:{port};
+{front}
+    }}
+    server {{
+        listen unix:{prefix}/static.sock;
         root {root};
-        etag {etag};
-        if_modified_since {if_modified_since};
-        location / {{
-{location}
-        }}
+    }}
+    upstream static {{
+        server unix:{prefix}/static.sock;
+        keepalive 16;
     }}
 }}
 """
-# nginx has no directive to drop Last-Modified from a static file; the sub filter drops it (unless
-# sub_filter_last_modified is on), and a pattern that never occurs leaves the body untouched.
-STRIP_VALIDATORS = """\
-            sub_filter '<!--never-present-marker-->' '';
-            sub_filter_last_modified off;"""
+# With validators the pages are served directly (ETag, Last-Modified, 304s). Without, they go through a
+# proxy hop that hides both headers: nginx has no directive to drop a static file's Last-Modified, and the
+# body filters that do (sub_filter, ssi) switch to chunked framing, which would measure the filter instead.
+FRONT_VALIDATORS = """\
+        root {root};
+        etag on;
+        if_modified_since exact;"""
+FRONT_NO_VALIDATORS = """\
+        location / {{
+            proxy_pass http://static;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header If-None-Match "";
+            proxy_set_header If-Modified-Since "";
+            proxy_hide_header ETag;
+            proxy_hide_header Last-Modified;
+        }}"""
 
 
 def free_port() -> int:
@@ -123,10 +137,9 @@ class NginxServer(PageServer):
     def start(self, root: Path, *, validators: bool) -> None:
         self.stop()
         conf = self.prefix / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(
-            prefix=self.prefix, port=self.port, root=root.resolve(), etag="on" if validators else "off",
-            if_modified_since="exact" if validators else "off",
-            location="" if validators else STRIP_VALIDATORS), encoding="utf-8")
+        front = (FRONT_VALIDATORS if validators else FRONT_NO_VALIDATORS).format(root=root.resolve())
+        conf.write_text(NGINX_CONF.format(prefix=self.prefix, port=self.port, root=root.resolve(), front=front),
+                        encoding="utf-8")
         log = open(self.prefix / "stderr.log", "ab")  # noqa: SIM115 - handed to the child
         self._proc = subprocess.Popen([self.binary, "-p", str(self.prefix), "-e", str(self.prefix / "error.log"),
                                        "-c", str(conf)], stdout=log, stderr=log, stdin=subprocess.DEVNULL)

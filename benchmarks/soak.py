@@ -37,7 +37,7 @@ from monitor.demo import sample_page  # noqa: E402 - after the path fix, to run 
 PAGES = [sample_page("refworld-khm", 1), sample_page("state-mda", 1)]
 
 
-def start_servers(hosts: int) -> list[ThreadingHTTPServer]:
+def start_servers(hosts: int, dynamic: bool) -> list[ThreadingHTTPServer]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -47,6 +47,8 @@ def start_servers(hosts: int) -> list[ThreadingHTTPServer]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             n = int(self.path.strip("/").split("-")[-1] or 0)
             body = PAGES[n % len(PAGES)]
+            if dynamic:  # new chrome every time: every check downloads, parses and compares
+                body = body.replace(b"</body>", f"<footer>Generated {time.time():.6f}</footer></body>".encode())
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -129,9 +131,12 @@ def main() -> int:
     parser.add_argument("--interval", default="5s")
     parser.add_argument("--hosts", type=int, default=10, help="loopback hosts 127.0.0.1..N (default 10)")
     parser.add_argument("--workers", type=int, default=8, help="fetch.workers (default 8)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="pages carry a new timestamp in their footer on every request, so that each "
+                             "check parses and compares instead of recognising the same bytes")
     args = parser.parse_args()
 
-    servers = start_servers(args.hosts)
+    servers = start_servers(args.hosts, args.dynamic)
     with tempfile.TemporaryDirectory(prefix="monitor-soak-") as tmp:
         config = write_config(Path(tmp), servers, args.sources, args.interval, args.workers)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -152,7 +157,8 @@ def main() -> int:
             if warm_rss is None and all_checked:
                 warm_rss, warm_at = rss_kib(proc.pid), now - started
                 warm_lags = len(reader.lags)
-            if now >= next_sample:
+                next_sample = now + 60
+            if warm_rss is not None and now >= next_sample:
                 samples.append((now - started, rss_kib(proc.pid)))
                 next_sample += 60
             time.sleep(0.5)
@@ -174,13 +180,13 @@ def main() -> int:
     steady = lags[warm_lags:] if warm_rss is not None else lags
     expected = args.sources * elapsed / _seconds(args.interval)
     print(f"soak: {args.sources} sources every {args.interval} on {len(servers)} loopback hosts, "
-          f"{args.minutes:g} min, fetch.workers {args.workers}")
+          f"{args.minutes:g} min, fetch.workers {args.workers}{', pages changing chrome' if args.dynamic else ''}")
     print(f"checks: {sum(reader.statuses.values())} (schedule asks ~{expected:.0f}); "
           + ", ".join(f"{n} {s}" for s, n in reader.statuses.most_common()))
     if warm_rss is not None:
         print(f"resident memory: {warm_rss / 1024:.1f} MiB once every source was checked (t={warm_at:.0f}s), "
               f"{end_rss / 1024:.1f} MiB at the end ({(end_rss - warm_rss) / 1024:+.1f} MiB)")
-    print("resident memory per minute (MiB): " + ", ".join(f"{kib / 1024:.1f}" for _, kib in samples))
+    print("resident memory each minute after warm-up (MiB): " + ", ".join(f"{kib / 1024:.1f}" for _, kib in samples))
     print(f"schedule lag, all checks:        p50 {percentile(lags, 50) * 1000:.0f} ms, "
           f"p99 {percentile(lags, 99) * 1000:.0f} ms, max {max(lags, default=0) * 1000:.0f} ms")
     print(f"schedule lag, after warm-up:     p50 {percentile(steady, 50) * 1000:.0f} ms, "

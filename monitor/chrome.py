@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "CHROME_TAGS",
+    "HEADER_MARKERS",
+    "chrome_marker",
     "LINE_RULES",
     "LineRule",
     "clean_line",
@@ -47,8 +49,9 @@ _MARKER_WORDS = (
     "cookies", "consent", "gdpr", "banner", "ad", "ads", "advert", "adverts", "advertisement", "advertising",
     "sponsor", "sponsored", "comment", "comments", "disqus", "print", "printer", "footer", "header",
     "masthead", "sidebar", "related", "toolbar", "skip", "skiplink", "pagination", "pager", "newsletter",
-    "subscribe", "signup", "login", "popup", "modal", "feedback", "backtotop", "translate", "sr-only", "visually-hidden", "screen-reader-text",
-    "element-invisible", "complementary", "contentinfo", "tags", "tagcloud", "rating", "widget", "survey",
+    "subscribe", "signup", "login", "popup", "modal", "feedback", "backtotop", "translate", "sr-only",
+    "visually-hidden", "screen-reader-text", "element-invisible", "complementary", "contentinfo", "tags",
+    "tagcloud", "rating", "widget", "survey",
 )
 # Compounds written without separators ("mainnav", "sitesearch", "cookiebanner") or with several.
 _MARKER_FRAGMENTS = (
@@ -65,9 +68,23 @@ _MARKER_RE = re.compile(
     r"|" + "|".join(re.escape(f) for f in _MARKER_FRAGMENTS))
 
 
+# Markers of a page's or an article's header: such an element may hold the report's tier heading
+# ("report__header"), and is kept when it does. Comments, sidebars and the rest never are.
+HEADER_MARKERS = frozenset({"header", "masthead", "banner"})
+
+
+def chrome_marker(*values: str | None) -> str | None:
+    """The chrome marker word found in an element's id/class/role/aria-label values, or None."""
+    joined = " ".join(value for value in values if value)
+    if not joined:
+        return None
+    match = _MARKER_RE.search(joined.lower())
+    return match.group(0).strip(" _-:/") if match else None
+
+
 def is_chrome_marker(*values: str | None) -> bool:
     """Whether any of an element's id/class/role/aria-label values marks it as page chrome."""
-    return any(value and _MARKER_RE.search(value.lower()) for value in values)
+    return chrome_marker(*values) is not None
 
 
 # --------------------------------------------------------------------------- text lines
@@ -103,13 +120,13 @@ LINE_RULES: tuple[LineRule, ...] = (
     # Dates of the page rather than of the report.
     _rule("last updated", r"^(?:last\s+(?:updated|modified|reviewed|changed)|page\s+(?:last\s+)?updated|"
           r"date\s+(?:last\s+)?modified)\b.{0,80}$", max_words=16),
-    _rule("updated on", r"^(?:updated|modified)(?:\s+on)?\s*[:\-]?\s*" + _DATE + r"\W*$"),
+    _rule("updated on", r"^(?:updated|modified)(?:\s+on)?\s*[:\-]?\s*" + _DATE + r"\W*$", max_words=12),
     _rule("posted on", r"^(?:posted|published|released|date|created)(?:\s+on)?\s*[:\-]?\s*" + _DATE
           + r"\s*(?:[|•-].{0,60})?$", max_words=20),
-    _rule("bare date", r"^" + _DATE + r"$"),
+    _rule("bare date", r"^" + _DATE + r"$", max_words=8),
     _rule("byline", r"^(?:(?:by|posted\s+by)\s+[^|]{1,80}\|\s*)?" + _DATE + r"(?:\s*\|\s*(?:topics?|tags?|"
-          r"categories|category|posted\s+in|filed\s+under)\s*:?[^|]{0,120})*$"),
-    _rule("reading time", r"^\d+\s+min(?:ute)?s?\s+read$"),
+          r"categories|category|posted\s+in|filed\s+under)\s*:?[^|]{0,120})*$", max_words=40),
+    _rule("reading time", r"^\d+\s+min(?:ute)?s?\s+read$", max_words=4),
     # Refworld-like document metadata.
     _rule("cite as", r"^cite\s+as\b"),
     _rule("document metadata", r"^(?:publisher|author|publication\s+date)\b\s*:?\s.{0,200}$", max_words=40),
@@ -125,37 +142,53 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(?:also\s+)?available\s+in)\b", max_words=30),
     # Widgets.
     _rule("search widget", r"^search(?:\s+(?:this\s+site|the\s+site|site|by\s+keyword|[\w.\-]+)){0,2}"
-          r"\s*:?$"),
+          r"\s*:?$", max_words=5),
     _rule("share", r"^(?:share(?:\s+(?:this|on|via|to))?(?:\s+(?:page|article|story|post|report))?"
           r"|(?:facebook|twitter|x|linkedin|email|e-mail|whatsapp|telegram|reddit|print|copy\s+link)"
           r"(?:\s*[|,/•·]?\s*(?:facebook|twitter|x|linkedin|email|e-mail|whatsapp|telegram|reddit|print|"
-          r"copy\s+link))*)\s*:?$"),
-    _rule("share on", r"^share\s+(?:on|via|to)\s+\S+(?:\s+\S+){0,3}$"),
+          r"copy\s+link))*)\s*:?$", max_words=16),
+    _rule("share on", r"^share\s+(?:on|via|to)\s+\S+(?:\s+\S+){0,3}$", max_words=6),
     _rule("print", r"^(?:print(?:\s+(?:this|page|article|version|friendly|report))*|printer[\s-]friendly"
           r"(?:\s+version)?|download(?:\s+(?:pdf|report|as\s+pdf))?(?:\s*\(.{0,30}\))?|email\s+this(?:\s+page)?"
-          r"|save\s+(?:as\s+)?pdf)$"),
+          r"|save\s+(?:as\s+)?pdf)$", max_words=10),
     _rule("back to top", r"^(?:back\s+to\s+top|top\s+of\s+page|return\s+to\s+top|to\s+top|skip\s+to\s+"
-          r"(?:main\s+)?(?:content|navigation|search)|jump\s+to\s+(?:content|navigation))\W*$"),
+          r"(?:main\s+)?(?:content|navigation|search)|jump\s+to\s+(?:content|navigation))\W*$", max_words=6),
     _rule("show/hide toggle", r"^(?:show|hide|show\s*/\s*hide|expand|collapse|read\s+(?:more|less)|"
           r"show\s+(?:more|less|all)|hide\s+all|expand\s+all|collapse\s+all|see\s+(?:more|all)|"
-          r"view\s+(?:more|all))\W*$"),
+          r"view\s+(?:more|all))\W*$", max_words=4),
     _rule("page generated", r"^(?:page\s+)?(?:generated|rendered|served)\s+in\s+[\d.,]+\s*(?:ms|s|sec|"
-          r"secs|seconds|milliseconds)\b.{0,80}$"),
+          r"secs|seconds|milliseconds)\b.{0,80}$", max_words=24),
     _rule("visitor counter", r"^(?:you\s+are\s+visitor|visitors?|visitor\s+count|page\s+views?|views?|"
-          r"hits?|counter)\b\s*(?:no\.?|number|#)?\s*:?\s*[\d,. ]+\W*$|^[\d,. ]+\s+(?:visitors|views|hits|"
-          r"page\s+views)\W*$"),
+          r"hits?|counter)\b\s*(?:no\.?|number|#)?\s*:?\s*[\d,. ]+\W*$|[\d,. ]+\s+(?:visitors|views|hits|"
+          r"page\s+views)\W*$", max_words=8),
     _rule("session token", r"^(?:session(?:\s+id)?|request\s+id|ray\s+id|trace\s+id|token|csrf)\s*[:#=]\s*"
-          r"\S+$"),
+          r"\S+$", max_words=5),
     _rule("copyright", r"^(?:©|\(c\)|copyright\b)", max_words=40),
-    _rule("all rights reserved", r"\ball\s+rights\s+reserved\b", max_words=30),
+    _rule("all rights reserved", r"^.{0,300}?\ball\s+rights\s+reserved\b", max_words=30),
     _rule("cookie notice", r"^(?:this\s+(?:web)?site\s+uses\s+cookies|we\s+use\s+cookies)\b", max_words=60),
-    _rule("javascript notice", r"^(?:please\s+)?enable\s+javascript\b|^javascript\s+(?:is\s+)?"
-          r"(?:required|disabled)\b", max_words=30),
+    _rule("javascript notice", r"^(?:(?:please\s+)?enable\s+javascript\b|javascript\s+(?:is\s+)?"
+          r"(?:required|disabled)\b)", max_words=30),
     _rule("separators only", r"^[\W_]+$"),
 )
 _CUT_RULE_NAMES = frozenset({"accessed stamp", "retrieved stamp"})
 _CUT_RULES = tuple(r for r in LINE_RULES if r.name in _CUT_RULE_NAMES)
 _DROP_RULES = tuple(r for r in LINE_RULES if r.name not in _CUT_RULE_NAMES)
+
+
+def _buckets() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """The drop rules as one anchored alternation per line length: ``(max words, pattern)``, shortest
+    first. A line is matched once, against only the rules that apply to its length."""
+    limits = sorted({r.max_words for r in _DROP_RULES if r.max_words})
+    buckets = []
+    for limit in [*limits, 10**9]:
+        rules = [r for r in _DROP_RULES if not r.max_words or r.max_words >= limit]
+        combined = "|".join(f"(?:{r.pattern.pattern})" for r in rules)
+        buckets.append((limit, re.compile(combined, re.IGNORECASE)))
+    return tuple(buckets)
+
+
+_BUCKETS = _buckets()
+
 
 # Headings after which a page holds no more narrative ("Related Articles", "Tags").
 _END_HEADING = re.compile(
@@ -168,31 +201,32 @@ _END_HEADING = re.compile(
 def clean_line(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
     """A normalized text line without its chrome: ``""`` when the whole line is chrome (or matches one of
     the source's ``ignore`` patterns), else the line with its stamps cut out."""
-    for rule in _CUT_RULES:
-        if rule.pattern.search(line):
+    lowered = line.lower()
+    if "accessed" in lowered or "retrieved" in lowered:
+        for rule in _CUT_RULES:
             line = rule.pattern.sub("", line).strip()
-    if not line:
-        return ""
-    words = 0
-    for rule in _DROP_RULES:
-        if rule.max_words:
-            words = words or len(line.split())
-            if words > rule.max_words:
-                continue
-        if rule.pattern.search(line):
+        if not line:
             return ""
-    for pattern in extra:
-        if pattern.search(line):
+    words = line.count(" ") + 1     # lines arrive with their whitespace collapsed
+    for limit, pattern in _BUCKETS:
+        if words <= limit:
+            if pattern.match(line):
+                return ""
+            break
+    for extra_pattern in extra:
+        if extra_pattern.search(line):
             return ""
     return line
 
 
 def matching_rule(line: str) -> str | None:
     """The name of the preset rule that removes or cuts ``line``, or None (for ``monitor test`` and tests)."""
-    for rule in LINE_RULES:
-        if rule.max_words and len(line.split()) > rule.max_words:
-            continue
+    for rule in _CUT_RULES:
         if rule.pattern.search(line):
+            return rule.name
+    words = line.count(" ") + 1
+    for rule in _DROP_RULES:
+        if (not rule.max_words or words <= rule.max_words) and rule.pattern.match(line):
             return rule.name
     return None
 

@@ -96,6 +96,7 @@ class FetchOptions:
     per_host: int = 1
     workers: int = 8
     max_bytes: int = 10 * 1024 * 1024
+    retries: int = 3
 
 
 @dataclass(frozen=True)
@@ -512,13 +513,14 @@ def _check_address(r: _Reader, address: str, key: str) -> None:
 def _read_fetch(r: _Reader, value: Any) -> FetchOptions:
     if value is None:
         return FetchOptions()
-    c = r.mapping(value, "fetch", ("per_host", "workers", "max_bytes"))
+    c = r.mapping(value, "fetch", ("per_host", "workers", "max_bytes", "retries"))
     d = FetchOptions()
     return FetchOptions(
         per_host=int(r.number(c.get("per_host", d.per_host), "fetch.per_host", minimum=1, integer=True)),
         workers=int(r.number(c.get("workers", d.workers), "fetch.workers", minimum=1, integer=True)),
         max_bytes=int(r.number(c.get("max_bytes", d.max_bytes), "fetch.max_bytes",
                                minimum=1024, integer=True)),
+        retries=int(r.number(c.get("retries", d.retries), "fetch.retries", minimum=0, integer=True)),
     )
 
 

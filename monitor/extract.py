@@ -7,8 +7,8 @@ The pipeline, cheapest first, so that the expensive HTML API only ever sees a sm
    article, footers, asides, forms, buttons, and elements whose id/class/role/aria-label mark navigation,
    search, share widgets, breadcrumbs, cookie banners, ads, comments, print links, sidebars;
 3. narrow to the content region: the source's ``select`` (CSS, through BeautifulSoup/soupsieve), else
-   ``main``, ``[role=main]``, ``article``, ``#content``-like ids, else the densest text container; for a
-   ``tip-report`` the region is widened to take in the tier heading if it fell outside;
+   ``main``, ``[role=main]``, ``article``, ``#content``-like ids (the densest when there are several),
+   else the body; for a ``tip-report`` the region is widened to take in the tier heading if it fell outside;
 4. remove the source's ``strip`` selectors (CSS, through BeautifulSoup/soupsieve);
 5. walk the region into blocks (headings, paragraphs, list items), normalize their text (NFC, odd spaces,
    quotes, dashes, soft hyphens, whitespace), and drop text-level chrome lines and the ``ignore`` patterns;
@@ -32,9 +32,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
-import lxml.html
 import soupsieve
 from bs4 import BeautifulSoup
 from lxml import etree
@@ -82,8 +82,14 @@ def normalize_text(text: str) -> str:
     whitespace collapsed. Line breaks (``<br>`` while walking, U+2028) become ``\\n``, kept one per line."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = text.translate(_TRANSLATION)
-    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    text = _SPACE_RUN.sub(" ", text.translate(_TRANSLATION))
+    if "\n" in text:
+        text = _AROUND_NEWLINE.sub("\n", text)
+    return text.strip(" ")
+
+
+_SPACE_RUN = re.compile(r"  +")
+_AROUND_NEWLINE = re.compile(r" ?\n ?")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -91,11 +97,13 @@ def normalize_text(text: str) -> str:
 _parsers = threading.local()   # lxml parsers must not be shared between threads
 
 
-def _parser() -> lxml.html.HTMLParser:
+def _parser() -> etree.HTMLParser:
+    # A plain etree parser, not lxml.html's: its per-element Python class lookup would cost more than the
+    # whole parse on a page with thousands of elements.
     parser = getattr(_parsers, "parser", None)
     if parser is None:
-        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                      no_network=True, default_doctype=False)
+        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+                                  default_doctype=False)
         _parsers.parser = parser
     return parser
 
@@ -104,57 +112,102 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 
 
 def _parse(html: str) -> Any:
-    """The page as an lxml tree; None when there is nothing to parse."""
+    """The page as an lxml tree (its <html> element); None when there is nothing to parse."""
     data = _XML_DECLARATION.sub("", html, count=1).encode("utf-8", "replace")
     if not data.strip():
         return None
     try:
-        return lxml.html.document_fromstring(data, parser=_parser())
-    except (etree.ParserError, ValueError) as exc:   # "Document is empty" and the like
+        root = etree.fromstring(data, parser=_parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         logger.debug("unparseable page: %s", exc)
         return None
+    return root
+
+
+def _text_of(el: Any) -> str:
+    return "".join(el.itertext())
 
 
 # --------------------------------------------------------------------------- element-level chrome
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
-_PROTECTS = etree.XPath("boolean(.//main | .//article | .//*[@role='main'] | .//h1)")
-_MARKED = etree.XPath(".//*[@id or @class or @role or @aria-label]")
+_MARKER_ATTRIBUTES = etree.XPath(".//@id | .//@class | .//@role | .//@aria-label")
+_COUNT_MARKER_ATTRIBUTES = etree.XPath("count(.//*/@id | .//*/@class | .//*/@role | .//*/@aria-label)")
+_ROLES = etree.XPath(".//@role")      # far cheaper than a [@role='main'] predicate over every element
 _OUTER_HEADERS = etree.XPath(".//header[not(ancestor::main or ancestor::article)]")
-_FORMS = etree.XPath(".//form")
-_FORM_KEEPS = etree.XPath("boolean(.//main | .//article | .//*[@role='main'] | .//h1) or count(.//p) > 3")
+# A <form> that wraps real content (a whole-page ASP.NET form) is not a search box.
+_FORM_CONTENT_PARAGRAPHS = 3
 
 
 def _prune(root: Any) -> None:
     """Remove page chrome from ``root``'s subtree in place (texts that follow a removed element stay)."""
     etree.strip_elements(root, *chrome.CHROME_TAGS, with_tail=False)
-    doomed = [el for el in _OUTER_HEADERS(root) if not _protected(el)]
-    doomed += [el for el in _FORMS(root) if not _FORM_KEEPS(el)]
+    keep, keep_header = _keepers(root)
+    doomed = [el for el in _OUTER_HEADERS(root) if el not in keep and el not in keep_header]
+    doomed += [el for el in root.iter("form")
+               if el not in keep and sum(1 for _ in islice(el.iter("p"), _FORM_CONTENT_PARAGRAPHS + 1))
+               <= _FORM_CONTENT_PARAGRAPHS]
     for el in doomed:
         _drop(el)
-    dropped: set[Any] = set()
-    for el in _MARKED(root):
-        if el.tag in _PROTECTED_TAGS or el.get("role") == "main" or el is root:
+    # Attribute values, in document order: an element's own attributes come right after it, then those of
+    # its descendants, so a removed element's whole subtree is skipped by counting.
+    values = _MARKER_ATTRIBUTES(root)
+    index = 0
+    while index < len(values):
+        value = values[index]
+        index += 1
+        marker = chrome.chrome_marker(value)
+        if marker is None:
             continue
-        if not chrome.is_chrome_marker(el.get("id"), el.get("class"), el.get("role"), el.get("aria-label")):
+        el = value.getparent()
+        if el is None or el.tag in _PROTECTED_TAGS or el in keep or (
+                el in keep_header and marker in chrome.HEADER_MARKERS):
             continue
-        if any(a in dropped for a in el.iterancestors()) or _protected(el):
-            continue
-        dropped.add(el)
+        while index < len(values) and values[index].getparent() is el:
+            index += 1
+        index += int(_COUNT_MARKER_ATTRIBUTES(el))
         _drop(el)
 
 
-def _protected(el: Any) -> bool:
-    """A chrome-looking wrapper that holds the page's main content or its tier heading is kept."""
-    if _PROTECTS(el):
-        return True
-    return any(tiers.parse_tier_heading(h.text_content()) for h in el.iter("h2", "h3", "h4", "h5", "h6"))
+def _keepers(root: Any) -> tuple[set[Any], set[Any]]:
+    """Elements never removed as chrome, however they are marked: those holding the page's main content
+    (main, article, [role=main], h1), and - among page and article headers only - those holding a tier
+    heading. Each set has the anchors and all their ancestors."""
+    content = [role.getparent() for role in _ROLES(root) if role.strip().lower() == "main"]
+    headings = []
+    for el in root.iter("main", "article", "h1", "h2", "h3", "h4", "h5", "h6"):
+        if el.tag in ("main", "article", "h1"):
+            content.append(el)
+        elif tiers.parse_tier_heading(_text_of(el)):
+            headings.append(el)
+    return _with_ancestors(content), _with_ancestors(headings)
+
+
+def _with_ancestors(anchors: list[Any]) -> set[Any]:
+    found: set[Any] = set()
+    for anchor in anchors:
+        found.add(anchor)
+        for ancestor in anchor.iterancestors():
+            if ancestor in found:
+                break
+            found.add(ancestor)
+    return found
 
 
 def _drop(el: Any) -> None:
-    if el.getparent() is not None:
-        el.drop_tree()
+    """Remove ``el`` and its subtree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 # --------------------------------------------------------------------------- CSS through BeautifulSoup
@@ -165,30 +218,119 @@ _MARK = "data-monitor-ix"
 class _CssView:
     """CSS selection (soupsieve semantics) over an lxml subtree, answered with the lxml elements.
 
-    The subtree is serialized once, each element tagged with its index, and parsed by BeautifulSoup with
-    the lxml builder; selected tags map back to lxml elements through the index. Built only when a source
-    configures CSS, and only from the pruned tree, which is a fraction of the page.
+    Selectors made only of type, ``#id`` and ``.class`` parts joined by descendant or child combinators
+    (``main``, ``div#content``, ``article .share``, ``main > div.entry``) are matched directly on the lxml
+    tree, by the rules soupsieve applies to HTML (tag names without case, id and class tokens exactly);
+    a test holds the two to the same answers. Any other selector goes to soupsieve: the subtree is
+    serialized once, each element tagged with its index, and parsed by BeautifulSoup with the lxml
+    builder; selected tags map back to lxml elements through the index. Built lazily and only from the
+    pruned tree, which is a fraction of the page.
     """
 
     def __init__(self, root: Any) -> None:
-        self._elements = list(root.iter(etree.Element))
-        for index, el in enumerate(self._elements):
-            el.set(_MARK, str(index))
-        markup = etree.tostring(root, encoding="unicode", method="html")
-        self._soup = BeautifulSoup(markup, "lxml")
+        self._root = root
+        self._elements: list[Any] = []
+        self._soup: BeautifulSoup | None = None
 
     def select(self, selector: str, what: str = "selector") -> list[Any]:
+        simple = _simple_selector(selector)
+        if simple is not None:
+            return _select_simple(self._root, simple)
+        return self.select_with_soup(selector, what)
+
+    def select_with_soup(self, selector: str, what: str = "selector") -> list[Any]:
+        if self._soup is None:
+            self._elements = list(self._root.iter(etree.Element))
+            for index, el in enumerate(self._elements):
+                el.set(_MARK, str(index))
+            markup = etree.tostring(self._root, encoding="unicode", method="html")
+            self._soup = BeautifulSoup(markup, "lxml")
         try:
             tags = self._soup.select(selector)
         except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
             raise ExtractError(f"the {what} {selector!r} is not a valid CSS selector: "
                                f"{str(exc).splitlines()[0]}") from exc
-        found = []
+        found: list[Any] = []
         for tag in tags:
-            index = tag.get(_MARK)
-            if isinstance(index, str) and index.isdigit() and int(index) < len(self._elements):
-                found.append(self._elements[int(index)])
+            mark = tag.get(_MARK)
+            if isinstance(mark, str) and mark.isdigit() and int(mark) < len(self._elements):
+                found.append(self._elements[int(mark)])
         return found
+
+
+@dataclass(frozen=True)
+class _Compound:
+    tag: str | None            # lower case; None for any
+    ids: tuple[str, ...]
+    classes: tuple[str, ...]
+
+    def matches(self, el: Any) -> bool:
+        if self.tag is not None and el.tag.lower() != self.tag:
+            return False
+        if self.ids and any(el.get("id", "") != i for i in self.ids):
+            return False
+        if self.classes:
+            present = set((el.get("class") or "").split())
+            return all(c in present for c in self.classes)
+        return True
+
+
+# A simple complex selector: compounds (type, #id, .class; plain ASCII identifiers) joined by " " or ">".
+_IDENT = r"-?[_a-zA-Z][_a-zA-Z0-9-]*"
+_COMPOUND = re.compile(r"(?P<tag>[a-zA-Z][a-zA-Z0-9-]*|\*)?(?P<rest>(?:[#.]" + _IDENT + r")*)")
+_COMPLEX = re.compile(r"^\s*[a-zA-Z*#.][\w.#*-]*(?:(?:\s*>\s*|\s+)[a-zA-Z*#.][\w.#*-]*)*\s*$")
+
+_Simple = tuple[tuple[tuple[_Compound, ...], tuple[str, ...]], ...]
+
+
+@lru_cache(maxsize=256)
+def _simple_selector(selector: str) -> _Simple | None:
+    """The selector as ``((compounds, combinators), …)`` per comma-separated part, or None when it uses
+    anything beyond type, id and class parts with descendant/child combinators."""
+    parts = []
+    for part in selector.split(","):
+        if not _COMPLEX.match(part):
+            return None
+        tokens = re.split(r"(\s*>\s*|\s+)", part.strip())
+        compounds, combinators = [], []
+        for index, token in enumerate(tokens):
+            if index % 2:
+                combinators.append(">" if ">" in token else " ")
+                continue
+            match = _COMPOUND.fullmatch(token)
+            if not match or not token:
+                return None
+            pieces = re.findall(r"([#.])(" + _IDENT + r")", match.group("rest"))
+            if "".join(a + b for a, b in pieces) != match.group("rest"):
+                return None
+            tag = match.group("tag")
+            compounds.append(_Compound(None if tag in (None, "*") else tag.lower(),
+                                       tuple(v for k, v in pieces if k == "#"),
+                                       tuple(v for k, v in pieces if k == ".")))
+        parts.append((tuple(compounds), tuple(combinators)))
+    return tuple(parts)
+
+
+def _select_simple(root: Any, selector: _Simple) -> list[Any]:
+    chosen: set[Any] = set()
+    for compounds, combinators in selector:
+        last = compounds[-1]
+        candidates = root.iter(last.tag) if last.tag else root.iter(etree.Element)
+        for el in candidates:
+            if el not in chosen and _matches_from(el, compounds, combinators, len(compounds) - 1):
+                chosen.add(el)
+    return [el for el in root.iter(etree.Element) if el in chosen] if chosen else []
+
+
+def _matches_from(el: Any, compounds: tuple[_Compound, ...], combinators: tuple[str, ...], index: int) -> bool:
+    if not compounds[index].matches(el):
+        return False
+    if index == 0:
+        return True
+    if combinators[index - 1] == ">":
+        parent = el.getparent()
+        return parent is not None and _matches_from(parent, compounds, combinators, index - 1)
+    return any(_matches_from(a, compounds, combinators, index - 1) for a in el.iterancestors())
 
 
 def _outermost(elements: Sequence[Any]) -> list[Any]:
@@ -211,30 +353,23 @@ _MAIN_CANDIDATES = (
                 "contains(concat(' ', normalize-space(@class), ' '), ' post-content ') or "
                 "contains(concat(' ', normalize-space(@class), ' '), ' main-content ')]"),
 )
-# The densest container: go down while one child holds at least this share of the text.
-_DENSE_SHARE = 0.85
 
 
 def _text_length(el: Any) -> int:
-    return len("".join(el.itertext()).split())
+    """Characters of visible text (without whitespace) under ``el``."""
+    return sum(len(text) - text.count(" ") for text in el.itertext())
 
 
 def _heuristic_region(root: Any) -> Any:
+    """The first kind of content container the page has (the densest, when it has several of that kind);
+    else the whole body, which pruning has already rid of its marked chrome. (Narrowing further by text
+    density alone would drop short narrative blocks that sit beside a long one.)"""
     for xpath in _MAIN_CANDIDATES:
         found = _outermost(xpath(root))
         if found:
             return max(found, key=_text_length) if len(found) > 1 else found[0]
     body = root.find("body")
-    region = body if body is not None else root
-    while True:
-        total = _text_length(region)
-        if not total:
-            return region
-        children = [(c, _text_length(c)) for c in region if isinstance(c.tag, str)]
-        best = max(children, key=lambda pair: pair[1], default=None)
-        if best is None or best[1] < _DENSE_SHARE * total or best[0].tag in _HEADING_TAGS | {"p", "li"}:
-            return region
-        region = best[0]
+    return body if body is not None else root
 
 
 def _common_ancestor(a: Any, b: Any) -> Any:
@@ -333,16 +468,18 @@ class _Text:
 
 _BULLETS = "•▪●◦‣∙■□➢►▸○"
 _LINE_BULLET = re.compile(r"^(?:[" + _BULLETS + r"·]|[-*](?=\s))\s*")
+_ANY_BULLET = re.compile(r"[" + _BULLETS + r"]")
 _INLINE_BULLET = re.compile(r"(?:^|\s)[" + _BULLETS + r"]\s*")
 
 
 def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines: list[str]) -> list[_Text]:
     out: list[_Text] = []
     for raw in raws:
-        for para in re.split(r"\n\s*\n", normalize_text(raw.text)):
+        for para in normalize_text(raw.text).split("\n\n"):
             lines = [line for line in para.split("\n") if line]
             field_lines.extend(lines)
-            kept = [cleaned for cleaned in (chrome.clean_line(line, ignore) for line in lines) if cleaned]
+            kept = [tiers.normalize_tier_mentions(cleaned)
+                    for cleaned in (chrome.clean_line(line, ignore) for line in lines) if cleaned]
             if not kept:
                 continue
             if raw.kind == "heading":
@@ -357,6 +494,9 @@ def _split_bullets(kind: BlockKind, lines: list[str]) -> Iterator[tuple[BlockKin
     """A paragraph's lines as blocks: bullet lines ("• …", or "- …" on several lines) and inline "•"
     bullets become items; text before the first bullet stays a paragraph (often a lead such as
     ``PRIORITIZED RECOMMENDATIONS:``)."""
+    if not any(_ANY_BULLET.search(line) or line[:2] in ("- ", "* ") or line[:1] == "·" for line in lines):
+        yield kind, lines[0] if len(lines) == 1 else " ".join(lines)
+        return
     dashed = sum(1 for line in lines if line[:2] in ("- ", "* ")) >= 2
     groups: list[tuple[bool, list[str]]] = []
     for line in lines:
@@ -464,6 +604,13 @@ def _find_tier_heading(texts: Sequence[_Text], title_country: str | None) -> _Fo
     return None
 
 
+def _repeats_heading(block: _Text, found: _Found) -> bool:
+    if block.nested or len(block.text) > 120:
+        return False
+    heading = tiers.parse_tier_heading(block.text)
+    return heading is not None and heading.country in (None, found.country)
+
+
 def _is_country_line(text: str, title_country: str | None) -> bool:
     if tiers.is_country_name(text):
         return True
@@ -510,6 +657,9 @@ def _tidy_recommendation(text: str) -> str:
 
 def _split_semicolons(text: str) -> list[str]:
     """Top-level ``;``-separated parts (not those inside parentheses)."""
+    if ";" not in text:
+        tidy = _tidy_recommendation(text)
+        return [tidy] if tidy else []
     parts: list[str] = []
     depth, start = 0, 0
     for index, ch in enumerate(text):
@@ -572,7 +722,7 @@ def _regex_field(rule: FieldRule, text: str) -> str | None:
 
 
 def _element_text(el: Any) -> str | None:
-    text = " ".join(normalize_text(el.text_content()).split())
+    text = " ".join(normalize_text(_text_of(el)).split())
     return text or None
 
 
@@ -636,8 +786,8 @@ def explain(html: str, source: Source) -> Document:
 
 def _page_hints(root: Any) -> tuple[str, list[str]]:
     """The title and the h1 texts, read before pruning (a page's h1 may sit in a chrome-marked banner)."""
-    title = next((" ".join(normalize_text(t.text_content()).split()) for t in root.iter("title")), "")
-    h1s = [" ".join(normalize_text(h.text_content()).split()) for h in root.iter("h1")]
+    title = next((" ".join(normalize_text(_text_of(t)).split()) for t in root.iter("title")), "")
+    h1s = [" ".join(normalize_text(_text_of(h)).split()) for h in root.iter("h1")]
     return title, h1s
 
 
@@ -684,7 +834,9 @@ def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: S
     year = _report_year([page.title, *page.h1s, *(t.text for t in texts if t.kind == "heading"),
                          *(t.text for t in texts)])
     if found is not None:
-        narrative = _cut_at_end_heading(list(texts[found.start:]))
+        # A page may state the placement twice (a banner and the narrative's own heading): the repeat is
+        # the tier again, not findings.
+        narrative = _cut_at_end_heading([t for t in texts[found.start:] if not _repeats_heading(t, found)])
         country = found.country or title_country
         tier: str | None = found.tier
         default_section: str | None = OVERVIEW

@@ -170,7 +170,7 @@ class Fetcher:
         try:
             response = self._follow_redirects(url, timeout, conditional)
             with response:
-                return self._read_page(url, response, conditional, started)
+                return self._read_page(url, response, conditional, started, timeout)
         except _NETWORK_ERRORS as exc:
             raise _network_error(exc, url, timeout) from exc
 
@@ -193,7 +193,7 @@ class Fetcher:
                          status=response.status_code, transient=False)
 
     def _read_page(self, url: str, response: requests.Response, conditional: Mapping[str, str],
-                   started: float) -> Page:
+                   started: float, timeout: float) -> Page:
         status = response.status_code
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
@@ -211,7 +211,7 @@ class Fetcher:
         if media_type and media_type not in ACCEPTED_TYPES:
             raise FetchError(f"unsupported content type {media_type[:100]}", url=url, status=status,
                              transient=False)
-        body = self._read_capped(response, url)
+        body = self._read_capped(response, url, started + timeout, timeout)
         if not media_type:
             if not _looks_like_html(body):
                 raise FetchError("unsupported content type (none declared and the body is not HTML)",
@@ -222,19 +222,25 @@ class Fetcher:
                     text=text, encoding=encoding, etag=etag, last_modified=last_modified,
                     elapsed=time.monotonic() - started)
 
-    def _read_capped(self, response: requests.Response, url: str) -> bytes:
-        """The decompressed body, refused as soon as it passes the cap.
+    def _read_capped(self, response: requests.Response, url: str, deadline: float, timeout: float) -> bytes:
+        """The decompressed body, refused as soon as it passes the cap or the attempt's deadline.
 
         urllib3 (>= 2.6) decompresses at most ``_CHUNK`` bytes per read, however small the compressed
-        input, so counting its output bounds memory even for a gzip bomb.
+        input, so counting its output bounds memory even for a gzip bomb. ``read1`` returns whatever one
+        receive brings, so that a server dripping a byte at a time (never idle long enough for the read
+        timeout) still meets the deadline: the whole attempt, connect to last byte, gets ``timeout``.
         """
         limit = self.settings.max_bytes
         body = bytearray()
-        for chunk in response.raw.stream(_CHUNK, decode_content=True):
+        raw = response.raw
+        while chunk := raw.read1(_CHUNK, decode_content=True):
             if len(body) + len(chunk) > limit:
                 raise FetchError(f"body larger than {_format_size(limit)} cap", url=url,
                                  status=response.status_code, transient=False)
             body += chunk
+            if time.monotonic() > deadline:
+                raise FetchError(f"timed out after {timeout:g}s (the body was still arriving)", url=url,
+                                 status=response.status_code)
         return bytes(body)
 
 
@@ -318,7 +324,8 @@ def _network_error(exc: BaseException, url: str, timeout: float) -> FetchError:
                    else "TLS handshake failed")
         transient = False   # a bad certificate does not fix itself within a few retries
     elif caused_by(socket.gaierror, urllib3.exceptions.NameResolutionError):
-        message = f"could not resolve host {urlsplit(url).hostname}"
+        request = getattr(exc, "request", None)   # after a redirect, the host that failed is not url's
+        message = f"could not resolve host {urlsplit(request.url if request else url).hostname}"
     elif caused_by(ConnectionRefusedError):
         message = "connection refused"
     elif caused_by(ConnectionResetError):
@@ -392,7 +399,7 @@ def _known_encoding(label: str | None) -> str | None:
         return None
     try:
         name = codecs.lookup(label).name.replace("-", "_")
-    except LookupError:
+    except (LookupError, ValueError):   # ValueError: a NUL or a lone surrogate in the label
         return None
     name = _BROWSER_SUPERSETS.get(name, name)
     return codecs.lookup(name).name if name in _TEXT_ENCODINGS else None

@@ -460,7 +460,8 @@ def _new_message(subject: str, alerts: Sequence[Alert]) -> EmailMessage:
     token = ids[0] if len(ids) == 1 else hashlib.sha256("\x1f".join(ids).encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{token}@{MESSAGE_ID_DOMAIN}>"
     message["Date"] = format_datetime(max(a.created_at for a in alerts))
-    message[EVENT_HEADER] = ", ".join(ids) if len(ids) <= MAX_DIGEST_ALERTS else ids[0]
+    for alert_id in ids:  # one header per alert: a receiver deduplicates by each
+        message[EVENT_HEADER] = alert_id
     message["Auto-Submitted"] = "auto-generated"
     return message
 
@@ -526,7 +527,7 @@ class AppriseTransport(Transport, type="apprise"):
 
 def _import_apprise() -> Any:
     try:
-        import apprise  # type: ignore[import-not-found]
+        import apprise  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         raise DeliveryError(f"the apprise channel needs the Apprise library: {APPRISE_HINT}",
                             retryable=False) from None

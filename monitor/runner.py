@@ -47,7 +47,8 @@ class PassOutcome:
 
 
 def fetch_settings(config: Config) -> FetchSettings:
-    return FetchSettings(max_bytes=config.fetch.max_bytes, per_host=config.fetch.per_host)
+    return FetchSettings(max_bytes=config.fetch.max_bytes, per_host=config.fetch.per_host,
+                         retries=config.fetch.retries)
 
 
 def run_pass(config: Config, source_ids: Sequence[str] | None = None, *,
@@ -305,8 +306,6 @@ def preview(source: Source, config: Config | None) -> Document:
     settings = fetch_settings(config) if config else FetchSettings()
     with Fetcher(settings) as fetcher:
         page = fetcher.fetch(source.url, timeout=source.timeout)
-    if page.not_modified:
-        raise FetchError("the server answered 304 Not Modified to an unconditional request", url=source.url)
     return extract.extract(page.text, source)
 
 

@@ -158,6 +158,9 @@ class Store:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Threads of one process take turns for write transactions here: waiting on SQLite's own lock
+        # would sleep in its busy handler (1 ms, 2 ms, ... 100 ms steps) long after the writer is done.
+        self._write_lock = threading.RLock()
         try:
             self.connection().executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe for concurrent openers
         except sqlite3.Error as exc:
@@ -187,22 +190,23 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (BEGIN IMMEDIATE): other writers wait; readers are never blocked."""
         conn = self.connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise _store_error("cannot start a database transaction", exc) from None
-        try:
-            yield conn
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise _store_error("cannot commit to the state database", exc) from None
+        with self._write_lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _store_error("cannot start a database transaction", exc) from None
+            try:
+                yield conn
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise _store_error("cannot commit to the state database", exc) from None
 
     def close(self) -> None:
         with self._lock:
@@ -462,6 +466,10 @@ def _file_lock(path: Path, *, wait: bool, busy: str) -> Iterator[None]:
 def _disk_message(what: str, exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return f"{what}: the disk is full; free space on the storage root and run again (nothing was lost)"
+    if exc.errno == errno.EDQUOT:
+        return f"{what}: the disk quota is exceeded; free space on the storage root and run again (nothing was lost)"
+    if exc.errno == errno.EFBIG:
+        return f"{what}: the file size limit was reached (ulimit -f); raise it and run again (nothing was lost)"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"{what}: permission denied or read-only file system"
     return f"{what}: {exc.strerror or exc}"

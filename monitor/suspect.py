@@ -9,8 +9,8 @@ accept it when a later fetch confirms it). The rules, in the order they are trie
 3. a truncated body: the HTML is not closed and the text is shorter than before (or, for a first fetch,
    the body stops in the middle of a tag or a sentence);
 4. a page with no findings at all;
-5. next to the previous document: the tier heading vanished while the tier was known; the document
-   shrank by more than half.
+5. next to the previous document: the tier heading vanished while the tier was known (the tier is gone,
+   or only a sentence of the narrative still states it); the document shrank by more than half.
 
 Rules 1-4 judge the page alone (``previous`` may be None); rule 5 needs the previous document.
 """
@@ -92,12 +92,18 @@ def suspect_reason(page: Page, doc: Document, previous: Document | None = None) 
         return "no findings"
     if previous is None:
         return None
-    if previous.tier is not None and doc.tier is None:
+    if previous.tier is not None and (doc.tier is None or (_under_heading(previous) and not _under_heading(doc))):
         return f"tier heading vanished (was {previous.tier})"
     before = _words(previous)
     if before >= SHRINK_MIN_WORDS and words * 2 < before:
         return f"document shrank by more than half ({before} -> {words} words)"
     return None
+
+
+def _under_heading(doc: Document) -> bool:
+    """Whether the narrative sits under a tier heading: the extractor tags every block that follows one
+    with a section (``Overview`` first); a tier read from a sentence instead leaves blocks untagged."""
+    return bool(doc.blocks) and all(block.section is not None for block in doc.blocks)
 
 
 def _words(doc: Document) -> int:

@@ -30,6 +30,7 @@ __all__ = [
     "canonical_tier",
     "country_in_text",
     "is_country_name",
+    "normalize_tier_mentions",
     "parse_tier_heading",
     "tier_from_sentence",
 ]
@@ -39,7 +40,7 @@ __all__ = [
 # One tier mention, as a regex fragment without groups of its own (so it can sit inside bigger patterns).
 # Alternatives run longest first, so that "Tier III" is never read as "Tier I" and "Tier 2 Watch List"
 # never as "Tier 2".
-_WATCH_LIST = r"(?:\s*[-–/,:(]?\s*(?:watch\s*-?\s*list|wl)\)?)"
+_WATCH_LIST = r"(?:\s*\(\s*watch\s*-?\s*list\s*\)|\s*[-–/,:]?\s*(?:watch\s*-?\s*list|wl))"
 TIER_FRAGMENT = (
     r"(?:tier\s*[-–]?\s*(?:3|iii|three)(?![\w-])"
     r"|tier\s*[-–]?\s*(?:2|ii|two)" + _WATCH_LIST + r"(?![\w-])"
@@ -58,9 +59,28 @@ def canonical_tier(text: str) -> str | None:
     ``"Tier 2WL"`` -> ``"Tier 2 Watch List"``; ``"Tier II"`` -> ``"Tier 2"``; ``"(Special Case)"`` ->
     ``"Special Case"``. Surrounding spaces, brackets and punctuation are allowed; other words are not.
     """
-    stripped = text.strip().strip("()[]:;.,*").strip()
-    match = _TIER_RE.fullmatch(stripped)
-    return _canonical_from_match(match.group(0)) if match else None
+    for candidate in (text.strip().strip(":;.,*").strip(), text.strip().strip("()[]:;.,*").strip()):
+        match = _TIER_RE.fullmatch(candidate)
+        if match:
+            return _canonical_from_match(match.group(0))
+    return None
+
+
+_TIER_MENTION = re.compile(r"(?<![\w-])(?:" + TIER_FRAGMENT[3:-1] + r")", re.IGNORECASE)
+
+
+def normalize_tier_mentions(text: str) -> str:
+    """``text`` with every tier it mentions spelled canonically (``TIER II`` -> ``Tier 2``, ``Tier 2
+    Watchlist`` -> ``Tier 2 Watch List``), so that a respelling is no change. ``Special Case(s)`` is left
+    as written (its plural is grammar, not a spelling)."""
+    if "tier" not in text.lower():
+        return text
+    return _TIER_MENTION.sub(_canonical_mention, text)
+
+
+def _canonical_mention(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return found if found[:1] in "sS" else _canonical_from_match(found)
 
 
 def _canonical_from_match(found: str) -> str:
@@ -138,7 +158,15 @@ _ALIASES = {
     "São Tomé and Príncipe": "Sao Tome and Principe",
     "United States of America": "United States",
     "Bahamas": "The Bahamas",
+    "Bahamas, The": "The Bahamas",
     "Gambia": "The Gambia",
+    "Gambia, The": "The Gambia",
+    "Lao People's Democratic Republic": "Laos",
+    "Federal Republic of Yugoslavia": "Yugoslavia",
+    "Yugoslavia, Federal Republic of": "Yugoslavia",
+    "Macedonia, Former Yugoslav Republic of": "North Macedonia",
+    "Former Yugoslav Republic of Macedonia": "North Macedonia",
+    "Tanzania, United Republic of": "Tanzania",
 }
 
 
@@ -248,6 +276,9 @@ def parse_tier_heading(text: str) -> TierHeading | None:
     ``Tier 3: Countries whose governments …`` are not. A reversed form (``SPECIAL CASE: YEMEN``) needs a
     known country unless the tier is Special Case; so does a separator-less ``CAMBODIA Tier 3``.
     """
+    lowered = text.lower()
+    if "tier" not in lowered and "special" not in lowered:
+        return None
     text = _TITLE_PREFIX.sub("", " ".join(text.split())).strip(" .*")
     if not text or len(text) > 120:
         return None
@@ -296,6 +327,9 @@ _HISTORY_TAIL = re.compile(
     re.IGNORECASE)
 _HISTORY_HEAD = re.compile(r"\b(?:had|previously|formerly|last\s+year|prior\s+to|until)\b", re.IGNORECASE)
 _NEAR_WORDS = 6
+# "the 2024 report", "the 2024 TIP Report": the report's own year, not history.
+_REPORT_YEAR = re.compile(r"\b(?:19|20)\d\d\s+(?:(?:trafficking\s+in\s+persons|tip)\s+)?report\b|"
+                          r"\breport\s+(?:of\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:would|could|should|may|might|if|unless|risk(?:s|ed)?|avoid(?:ed|s)?)\b",
                            re.IGNORECASE)
 
@@ -311,9 +345,9 @@ def tier_from_sentence(sentence: str, country: str | None = None) -> str | None:
     for match in _PLACEMENT.finditer(sentence):
         # Only the clause around the placement counts: "Although it was downgraded last year, Cambodia
         # remained on Tier 2" is about this year; "…was placed on Tier 3 in 2019" is not.
-        clause_head = re.split(r"[,;:]", sentence[:match.start()])[-1]
+        clause_head = _REPORT_YEAR.sub("report", re.split(r"[,;:]", sentence[:match.start()])[-1])
         near_head = " ".join(clause_head.split()[-_NEAR_WORDS:])
-        tail = re.split(r"[,;:.(]", sentence[match.end():], maxsplit=1)[0]
+        tail = _REPORT_YEAR.sub("report", re.split(r"[,;:.(]", sentence[match.end():], maxsplit=1)[0])
         if _HISTORY_TAIL.search(tail) or _HISTORY_TAIL.search(near_head) or _HISTORY_HEAD.search(near_head) \
                 or _HYPOTHETICAL.search(near_head):
             continue

@@ -16,7 +16,7 @@ import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -27,6 +27,7 @@ from tests.conftest import LoopbackServer, RecordedRequest, Reply
 HTML = "<!DOCTYPE html><html><body><h1>Cambodia (Tier 3)</h1><p>Findings.</p></body></html>"
 MB = 1024 * 1024
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +106,13 @@ def test_dns_failure(sleeps: list[float], loopback_only: list[str]) -> None:
     assert str(err) == "could not resolve host tip-report.invalid"
     assert err.transient and err.url == "https://tip-report.invalid/cambodia/"
     assert loopback_only and set(loopback_only) == {"tip-report.invalid"}
+
+
+def test_dns_failure_after_a_redirect_names_the_host_that_failed(http_server: LoopbackServer,
+                                                                 sleeps: list[float]) -> None:
+    http_server.routes["/moved"] = Reply(301, headers={"Location": "http://new-home.invalid/khm"})
+    err = fetch_error(make_fetcher(sleeps, retries=0), http_server.url("/moved"))
+    assert str(err) == "could not resolve host new-home.invalid" and err.url == http_server.url("/moved")
 
 
 def test_timeout_waiting_for_the_answer(http_server: LoopbackServer, sleeps: list[float]) -> None:
@@ -206,12 +214,7 @@ def test_a_redirect_body_is_never_read(http_server: LoopbackServer, sleeps: list
     http_server.routes["/r"] = Reply(302, bomb, headers={"Location": "/page", "Content-Encoding": "gzip"})
     http_server.routes["/page"] = Reply(body=HTML)
     with make_fetcher(sleeps, max_bytes=MB) as fetcher:
-        tracemalloc.start()
-        try:
-            page = fetcher.fetch(http_server.url("/r"), timeout=5)
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+        page, peak = with_peak_memory(lambda: fetcher.fetch(http_server.url("/r"), timeout=5))
     assert page.text == HTML and peak < 4 * MB
 
 
@@ -226,16 +229,13 @@ def gzip_zeros(total: int, block: int = MB) -> Iterator[bytes]:
     yield compressor.flush()
 
 
-def peak_memory_of(action: Callable[[], object]) -> int:
+def with_peak_memory(action: Callable[[], T]) -> tuple[T, int]:
+    """What ``action`` returns, and the most memory allocated at once while it ran (in any thread)."""
     tracemalloc.start()
     try:
-        action()
-    except FetchError:
-        pass
+        return action(), tracemalloc.get_traced_memory()[1]
     finally:
-        peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    return peak
 
 
 def test_body_over_the_default_cap(http_server: LoopbackServer, sleeps: list[float]) -> None:
@@ -259,9 +259,7 @@ def test_gzip_bomb_is_refused_without_inflating_it(http_server: LoopbackServer, 
     # 10 MB of zeros in 10 KB: one network read holds all of it, yet it must not be inflated at once.
     http_server.routes["/bomb"] = Reply(body=gzip.compress(bytes(10 * MB)), headers={"Content-Encoding": "gzip"})
     fetcher = make_fetcher(sleeps, max_bytes=256 * 1024)
-    with fetcher:
-        peak = peak_memory_of(lambda: fetcher.fetch(http_server.url("/bomb"), timeout=5))
-        err = fetch_error(fetcher, http_server.url("/bomb"))
+    err, peak = with_peak_memory(lambda: fetch_error(fetcher, http_server.url("/bomb")))
     assert str(err) == "body larger than 256 KB cap" and not err.transient
     assert peak < 2 * MB
 
@@ -269,9 +267,7 @@ def test_gzip_bomb_is_refused_without_inflating_it(http_server: LoopbackServer, 
 def test_one_gigabyte_gzip_bomb_streamed_lazily(http_server: LoopbackServer, sleeps: list[float]) -> None:
     http_server.routes["/gb"] = lambda req: Reply(body=gzip_zeros(1024 * MB), headers={"Content-Encoding": "gzip"})
     fetcher = make_fetcher(sleeps)
-    with fetcher:
-        peak = peak_memory_of(lambda: fetcher.fetch(http_server.url("/gb"), timeout=5))
-        err = fetch_error(fetcher, http_server.url("/gb"))
+    err, peak = with_peak_memory(lambda: fetch_error(fetcher, http_server.url("/gb")))
     assert str(err) == "body larger than 10 MB cap"
     # The kept body may reach the 10 MB cap; the rest of the gigabyte never exists in memory.
     assert peak < 25 * MB

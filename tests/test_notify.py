@@ -328,7 +328,7 @@ def test_slack_format_sends_escaped_text_and_blocks(tmp_path: Path, store: Store
     assert call.verified and call.headers["X-Monitor-Event"] == alert.id
     message = call.json()
     assert message["text"].startswith("Cambodia: Tier 2 Watch List → Tier 3 (downgrade)")
-    text = json.dumps(message["blocks"])
+    text = json.dumps(message["blocks"], ensure_ascii=False)
     assert "Tier 2 Watch List → Tier 3 (downgrade)" in text and "Complicity by officials" in text
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text and "<https://evil" not in text
     assert f"<{KHM.url}|Cambodia (TIP)>" in text
@@ -372,7 +372,7 @@ def test_digest_sends_one_email_for_the_pass(tmp_path: Path, store: Store,
     assert report.delivered == 2
     (mail,) = server.mails
     assert mail.message["Subject"].startswith("[monitor] 2 alerts: ")
-    assert mail.message["X-Monitor-Event"] == f"{first.id}, {second.id}"
+    assert mail.message.get_all("X-Monitor-Event") == [first.id, second.id]
     text, html = parts(mail.message)
     assert KHM.url in text and THA.url in text
     assert html.count("<del") >= 2 and html.count("<!DOCTYPE") == 1 and "<script" not in html
@@ -440,12 +440,14 @@ def test_hostile_page_text_injects_no_header_runs_no_script_and_is_bounded(
         tmp_path: Path, store: Store, start_smtp: Callable[..., SmtpServer]) -> None:
     server = start_smtp()
     evil = "Evil\r\nBcc: victim@example.org\r\nX-Injected: 1\n<script>alert(1)</script>"
-    long_line = "word " * 40_000  # one 200 kB line
+    long_line = "A" * 100_000  # one 100 kB line, no spaces to wrap at
     old = Document(fields={"country": "Cambodia", "tier": "Tier 2"},
-                   blocks=tuple(Block("paragraph", f"Old paragraph {i}. " + long_line, f"S{i}") for i in range(5)))
+                   blocks=tuple(Block("paragraph", f"Old paragraph {i} was here.", f"S{i % 5}") for i in range(50)))
     new = Document(fields={"country": evil, "tier": "Tier 3"},
                    blocks=(Block("paragraph", "<script>alert('x')</script><img src=x onerror=alert(2)>", evil),
-                           *(Block("paragraph", f"New paragraph {i}. " + long_line, f"S{i}") for i in range(5))))
+                           Block("paragraph", f"x {long_line} y", "S0"),
+                           *(Block("paragraph", f"Paragraph {i} was added on topic {i * 7}.", f"S{i % 5}")
+                             for i in range(600))))
     base, _ = commit(store, KHM, old, T0 - timedelta(days=1))
     _, alert = commit(store, KHM, new, T0, alert_for=base, old_doc=old)
     assert alert is not None
@@ -484,6 +486,7 @@ def test_apprise_without_the_extra_is_a_clear_error_and_waits(tmp_path: Path, st
     assert row.alert_id == alert.id
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # apprise's own imports (imghdr)
 def test_apprise_sends_the_rendered_text(tmp_path: Path, store: Store,
                                          start_webhook: Callable[..., WebhookReceiver]) -> None:
     pytest.importorskip("apprise")

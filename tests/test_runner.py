@@ -172,7 +172,8 @@ def test_unknown_source_id_is_a_usage_error(tmp_path: Path, http_server: Loopbac
 def test_error_alert_after_three_failures_then_one_on_recovery(tmp_path: Path,
                                                              http_server: LoopbackServer) -> None:
     serve(http_server, "/khm", KHM1)
-    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n")
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n",
+                          extra="fetch:\n  retries: 0\n")
     clock = Clock()
     check(config, clock)
     http_server.routes["/khm"] = Reply(500, b"oops")

@@ -7,6 +7,8 @@ project's seed file.
 
 from __future__ import annotations
 
+import random
+
 SEED_PARAGRAPHS = (
     "Cambodia is a source, destination and transit country and there is internal trafficking in women and "
     "children. Victims are trafficked from Vietnam for the purpose of sexual exploitation. Cambodians are "
@@ -161,3 +163,60 @@ PRESS_RELEASE = (
     "\"No country is immune to human trafficking,\" the Ambassador said. \"We stand ready to support "
     "Cambodia as it implements the report's recommendations.\"",
 )
+
+
+# --------------------------------------------------------------------------- generated paragraphs
+
+_PROVINCES = ("Battambang", "Kampot", "Koh Kong", "Preah Sihanouk", "Siem Reap", "Svay Rieng", "Takeo",
+              "Kandal", "Pursat", "Kratie", "Banteay Meanchey", "Oddar Meanchey")
+_PARTNERS = ("an international organization", "a foreign government", "local NGOs", "a UN agency",
+             "civil society organizations", "a regional law enforcement network")
+_SECTORS = ("construction", "fishing", "agriculture", "garment factories", "brick kilns", "domestic work",
+            "entertainment establishments", "online scam operations")
+_TEMPLATES = {
+    "prosecution": (
+        "Authorities in {p} province investigated {n1} cases and referred {n2} suspects to prosecutors.",
+        "Courts in {p} convicted {n3} traffickers, imposing sentences ranging from {a} to {b} years' "
+        "imprisonment.",
+        "The anti-trafficking police unit opened {n1} investigations involving labor exploitation in {s}.",
+        "Prosecutors dropped {n3} cases after victims declined to testify, citing fear of retaliation.",
+        "The government cooperated with {x} on {n3} transnational investigations.",
+        "Observers reported that investigations in {p} stalled when suspects paid bribes to local officials.",
+    ),
+    "protection": (
+        "Authorities in {p} province identified {n1} victims and referred {n2} of them to shelters.",
+        "NGOs in {p} reported assisting {n1} victims, most of whom had been exploited in {s}.",
+        "The social affairs ministry trained {n2} officials on victim identification with support from {x}.",
+        "Shelters in {p} operated at full capacity for much of the year, and {n3} victims waited for places.",
+        "The government repatriated {n2} {A} victims from abroad with assistance from {x}.",
+        "Victims in {p} reported that officials asked them to pay fees for replacement identity documents.",
+    ),
+    "prevention": (
+        "The provincial committee in {p} met {n3} times and funded awareness events that reached {n1} people.",
+        "Labor inspectors conducted {n1} inspections in {s} but did not refer any cases for prosecution.",
+        "The government signed an agreement with {x} to strengthen safe migration programs.",
+        "Radio programs in {p} warned {n2} listeners about fraudulent job offers in {s}.",
+        "The government did not report efforts to reduce the demand for forced labor in {s}.",
+    ),
+}
+
+
+def generated_paragraphs(rng: random.Random, section: str, count: int, country: str,
+                         adjective: str) -> tuple[str, ...]:
+    """``count`` paragraphs of four to six sentences in the narrative's style, the same for the same seed."""
+    templates = _TEMPLATES[section]
+    paragraphs = []
+    for _ in range(count):
+        sentences = []
+        for template in rng.sample(templates, k=rng.randint(4, min(6, len(templates)))):
+            a = rng.randint(1, 10)
+            sentences.append(template.format(
+                p=rng.choice(_PROVINCES), n1=rng.randint(20, 900), n2=rng.randint(5, 300),
+                n3=rng.randint(2, 40), a=a, b=a + rng.randint(2, 15), s=rng.choice(_SECTORS),
+                x=rng.choice(_PARTNERS), A=adjective, C=country))
+        paragraphs.append(" ".join(sentences))
+    return tuple(paragraphs)
+
+
+def generated_sections() -> tuple[str, ...]:
+    return tuple(_TEMPLATES)

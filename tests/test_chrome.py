@@ -1,0 +1,142 @@
+"""The chrome preset as a table: which lines are page furniture (and by which rule), which stamps are cut out
+of a line, and - just as important - which narrative lines must survive untouched."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from monitor.chrome import LINE_RULES, clean_line, is_chrome_marker, is_end_heading, matching_rule
+
+DROPPED = [
+    ("Last Updated: Monday, 30 May 2016, 14:07 GMT", "last updated"),
+    ("Last updated 2024-06-24", "last updated"),
+    ("Page last updated: June 24, 2024", "last updated"),
+    ("Updated: 24 June 2024", "updated on"),
+    ("Posted on June 24, 2024", "posted on"),
+    ("Published: 5 June 2002", "posted on"),
+    ("June 24, 2024", "bare date"),
+    ("24 June 2024", "bare date"),
+    ("By U.S. Embassy Phnom Penh | June 24, 2024 | Topics: News, Press Releases", "byline"),
+    ("5 min read", "reading time"),
+    ("Cite as United States Department of State, U.S. Department of State 2002 Trafficking in Persons Report - "
+     "Cambodia, 5 June 2002, available at: https://www.refworld.org/docid/3ae6a5f14.html", "cite as"),
+    ("Publisher United States Department of State", "document metadata"),
+    ("Author Office to Monitor and Combat Trafficking in Persons", "document metadata"),
+    ("Publication Date 5 June 2002", "document metadata"),
+    ("Document type: Periodical Report", "labelled metadata"),
+    ("Country: Cambodia", "labelled metadata"),
+    ("Source: USDOS - US Department of State", "labelled metadata"),
+    ("DisclaimerThis is not a UNHCR publication. UNHCR is not responsible for, nor does it necessarily "
+     "endorse, its content.", "disclaimer"),
+    ("This is not a UNHCR publication.", "not a UNHCR publication"),
+    ("ecoi.net summary: Annual report on trafficking in persons", "ecoi.net summary"),
+    ("Search Refworld", "search widget"),
+    ("Search", "search widget"),
+    ("Search this site", "search widget"),
+    ("Share this page", "share"),
+    ("Share", "share"),
+    ("Facebook Twitter LinkedIn Email", "share"),
+    ("Facebook | X | Email | Print", "share"),
+    ("Share on Facebook", "share on"),
+    ("Print", "share"),
+    ("Printer-friendly version", "print"),
+    ("Download PDF", "print"),
+    ("Back to top", "back to top"),
+    ("Skip to main content", "back to top"),
+    ("Show/Hide", "show/hide toggle"),
+    ("Show more", "show/hide toggle"),
+    ("Read more »", "show/hide toggle"),
+    ("Page generated in 0.231 seconds", "page generated"),
+    ("Generated in 12 ms by node 3", "page generated"),
+    ("Visitors: 1,204,551", "visitor counter"),
+    ("You are visitor 88,123", "visitor counter"),
+    ("1,204,551 page views", "visitor counter"),
+    ("Session ID: 7f3a9c0e", "session token"),
+    ("Ray ID: 83f1a2b3c4d5", "session token"),
+    ("© UNHCR 2016", "copyright"),
+    ("Copyright 2024 U.S. Department of State", "copyright"),
+    ("U.S. Department of State. All rights reserved.", "all rights reserved"),
+    ("We use cookies to improve your experience.", "cookie notice"),
+    ("Please enable JavaScript to view this page.", "javascript notice"),
+    ("| | |", "separators only"),
+    ("External link policy", "external link notice"),
+]
+
+KEPT = [
+    "Cambodia (Tier 3)",
+    "Search and rescue operations were conducted in coastal provinces",
+    "Authorities prosecuted 12 cases.",
+    "Updated data show more victims were identified this year than last.",
+    "Publishers of online advertisements recruited victims with false job offers.",
+    "Authorities identified 421 victims.",
+    "Country of origin for women trafficked to Thailand.",
+    "Sources reported that officials accepted bribes.",
+    "Print media campaigns reached 300,000 people.",
+    "Share of victims identified by NGOs increased to 60 percent.",
+    "Protection",
+    "PRIORITIZED RECOMMENDATIONS:",
+    "The government did not report efforts to reduce the demand for commercial sex acts. "
+    "All rights reserved to victims under the law were rarely respected in practice, and courts seldom "
+    "awarded restitution to victims even when the law allowed it, according to several NGOs.",
+]
+
+
+@pytest.mark.parametrize(("line", "rule"), DROPPED)
+def test_chrome_lines_are_dropped_by_their_rule(line: str, rule: str) -> None:
+    assert matching_rule(line) == rule
+    assert clean_line(line) == ""
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_narrative_lines_are_kept_untouched(line: str) -> None:
+    assert matching_rule(line) is None
+    assert clean_line(line) == line
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("available at: https://www.refworld.org/docid/3ae6a5f14.html [accessed 31 May 2016]",
+     "available at: https://www.refworld.org/docid/3ae6a5f14.html"),
+    ("See the report [accessed 1 January 2020] for details.", "See the report for details."),
+    ("Data from the ministry (retrieved 3 July 2019) show an increase.", "Data from the ministry show an increase."),
+    ("[accessed 31 May 2016]", ""),
+])
+def test_stamps_are_cut_out_and_the_rest_of_the_line_kept(line: str, expected: str) -> None:
+    assert clean_line(line) == expected
+
+
+def test_every_rule_is_named_once_and_exercised_by_the_table() -> None:
+    names = [rule.name for rule in LINE_RULES]
+    assert len(names) == len(set(names))
+    exercised = {rule for _, rule in DROPPED} | {"accessed stamp", "retrieved stamp"}
+    assert set(names) == exercised
+
+
+def test_ignore_patterns_drop_matching_lines() -> None:
+    patterns = [re.compile(r"^Share this"), re.compile(r"\bsponsored\b")]
+    assert clean_line("Share this story with friends", patterns) == ""
+    assert clean_line("A sponsored message from our partners", patterns) == ""
+    assert clean_line("Authorities identified 421 victims.", patterns) == "Authorities identified 421 victims."
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    (("main-nav", None), True), ((None, "site-header"), True), ((None, "report__sidebar"), True),
+    ((None, "share-tools"), True), (("cookie-banner", None), True), ((None, "breadcrumbs"), True),
+    ((None, "ad"), True), ((None, "ad-slot"), True), ((None, "comments-area"), True),
+    ((None, "print-link"), True), ((None, "related-content"), True), ((None, "skip-link screen-reader-text"), True),
+    ((None, "navigation"), True), (("mainNav", None), True), ((None, "sharedaddy sd-sharing-enabled"), True),
+    ((None, "entry-content"), False), (("content", None), False), ((None, "report__content"), False),
+    ((None, "shadow load heading"), False), ((None, "toggle-content"), False), ((None, "document"), False),
+    ((None, "advantage"), False), ((None, "lang-en"), False), ((None, None), False),
+])
+def test_chrome_markers(values: tuple[str | None, str | None], expected: bool) -> None:
+    assert is_chrome_marker(*values) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Related Articles", True), ("Related", True), ("Tags", True), ("Share this:", True), ("Comments", True),
+    ("Recent Posts", True), ("PROSECUTION", False), ("Related efforts by the government", False),
+])
+def test_end_headings(text: str, expected: bool) -> None:
+    assert is_end_heading(text) is expected
