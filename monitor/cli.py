@@ -285,6 +285,60 @@ def status(ctx: Context, as_json: bool) -> None:
         click.echo(render_status(report))
 
 
+@main.command("notify-test")
+@pass_context
+@handle_errors
+def notify_test(ctx: Context) -> None:
+    """Send a test alert through every configured channel and say which succeeded (exit 1 if any failed)."""
+    from .notify import send_test
+    from .store import utcnow
+
+    config = ctx.config
+    if not config.notify:
+        click.echo(f"error: {config.path} configures no channels; add a 'notify' list", err=True)
+        sys.exit(EXIT_FAILED)
+    results = send_test(config, utcnow())
+    for result in results:
+        click.echo(f"{result.label}: " + ("delivered" if result.ok else f"NOT delivered: {result.detail}"))
+    sys.exit(EXIT_OK if all(r.ok for r in results) else EXIT_FAILED)
+
+
+@main.command("outbox")
+@click.option("--retry", is_flag=True,
+              help="Make failed deliveries due again; the next 'monitor check' or the service sends them.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the list.")
+@pass_context
+@handle_errors
+def outbox_command(ctx: Context, retry: bool, as_json: bool) -> None:
+    """List the alert deliveries still pending or given up (failed), oldest first."""
+    from . import outbox
+    from .notify import channel_key, clean_line
+    from .store import isoformat, utcnow
+
+    config = ctx.config
+    configured = {channel_key(c) for c in config.notify}
+    with ctx.open_store() as store:
+        retried = outbox.retry_failed(store, utcnow()) if retry else 0
+        rows = [r for r in outbox.list_deliveries(store) if r.status != "delivered"]
+    if as_json:
+        items = [{**r.to_json(), "channel_configured": r.channel in configured} for r in rows]
+        click.echo(json.dumps({"retried": retried, "deliveries": items}, ensure_ascii=False, indent=2))
+        return
+    if retry:
+        click.echo(f"{retried} failed deliveries are due again (sent by the next 'monitor check' or 'monitor run')")
+    if not rows:
+        click.echo("nothing pending or failed: every alert was delivered")
+    for r in rows:
+        when = f"next try {isoformat(r.next_attempt)}" if r.status == "pending" and r.next_attempt else ""
+        gone = "" if r.channel in configured else " (channel no longer configured)"
+        click.echo(f"{r.status:<8} {isoformat(r.alert.created_at)}  {r.source_id}  {r.alert_id}  "
+                   f"-> {r.label}{gone}  attempts {r.attempts}  {when}".rstrip())
+        # The summary quotes the page: one line, no terminal control characters.
+        click.echo(f"         {clean_line(str(r.alert.payload.get('summary') or ''), 300)}")
+        if r.last_error:
+            click.echo(f"         last error: {r.last_error}")
+
+
 def run() -> None:  # pragma: no cover - console entry point
     main()
 

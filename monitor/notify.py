@@ -353,8 +353,7 @@ class EmailTransport(Transport, type="email"):
 
     def send(self, items: Sequence[Outgoing]) -> None:
         if self.channel.digest:
-            for start in range(0, len(items), MAX_DIGEST_ALERTS):
-                self.send_message(render_digest(items[start:start + MAX_DIGEST_ALERTS]))
+            self.send_message(render_digest(items))
         else:
             for item in items:
                 self.send_message(render_email(item.alert, item.diffs))
@@ -589,15 +588,16 @@ def _deliver_channel(store: Store, transport: Transport, now: datetime, give_up:
     groups = ob.pending_by_source(store, transport.key)
     batches: list[list[ob.DeliveryRow]]
     if transport.batches:
+        # Digest: every due alert of the pass, in detection order, a bounded number per message.
         rows = sorted((r for g in groups.values() for r in ob.sendable(g, now)), key=lambda r: r.seq)
-        batches = [rows] if rows else []
+        batches = [rows[i:i + MAX_DIGEST_ALERTS] for i in range(0, len(rows), MAX_DIGEST_ALERTS)]
     else:
         # One source at a time, in order; a failure ends that source's turn (order is kept), not the channel's.
         batches = [[row] for group in groups.values() for row in ob.sendable(group, now)]
     stopped: set[str] = set()
     for batch in batches:
-        if not transport.batches and batch[0].source_id in stopped:
-            continue
+        if stopped and (transport.batches or batch[0].source_id in stopped):
+            continue  # a later digest would overtake the failed one; a later alert of a source its predecessor
         items = [Outgoing(r.alert, diffs.get(r.alert) if transport.needs_diffs else None) for r in batch]
         try:
             transport.send(items)
@@ -622,9 +622,12 @@ def _deliver_channel(store: Store, transport: Transport, now: datetime, give_up:
 def _failure_text(transport: Transport, exc: Exception) -> str:
     if isinstance(exc, NotifyError):
         return transport.redact(str(exc))
-    # A bug, not a channel problem: keep the traceback in the log, a short line in the outbox.
-    logger.error("%s: unexpected error while sending", transport.label, exc_info=(type(exc), exc, None))
-    return transport.redact(f"internal error: {type(exc).__name__}: {clean_line(str(exc), 200)}")
+    # A bug, not a channel problem: a short redacted line in the outbox and the log, the traceback at debug
+    # level only (an exception's own text is not guaranteed to be free of secrets).
+    text = transport.redact(f"internal error: {type(exc).__name__}: {clean_line(str(exc), 200)}")
+    logger.error("%s: %s", transport.label, text)
+    logger.debug("%s: traceback of the internal error", transport.label, exc_info=exc)
+    return text
 
 
 def _min_delay(exc: Exception) -> timedelta | None:

@@ -165,7 +165,14 @@ def _clip_diff(diff: BlockDiff, limit: int) -> BlockDiff:
 
 
 def _clip(text: str, limit: int = MAX_VALUE_CHARS) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    """``text`` cut to at most ``limit`` characters, at a word boundary when there is one nearby."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def _one_line(text: str) -> str:
@@ -428,13 +435,13 @@ class _AlertFacts:
     failing_since: str = ""
 
 
+def _member(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = payload.get(name)
+    return value if isinstance(value, Mapping) else {}
+
+
 def _alert_facts(payload: Mapping[str, Any]) -> _AlertFacts:
-    source = payload.get("source") if isinstance(payload.get("source"), Mapping) else {}
-    assert isinstance(source, Mapping)
-    versions = payload.get("versions") if isinstance(payload.get("versions"), Mapping) else {}
-    assert isinstance(versions, Mapping)
-    error = payload.get("error") if isinstance(payload.get("error"), Mapping) else {}
-    assert isinstance(error, Mapping)
+    source, versions, error = _member(payload, "source"), _member(payload, "versions"), _member(payload, "error")
     raw_url = _one_line(str(source.get("url") or ""))
     failures = error.get("consecutive_failures")
     return _AlertFacts(
@@ -465,22 +472,15 @@ def render_alert_text(payload: Mapping[str, Any], diffs: Sequence[BlockDiff] | N
     facts = _alert_facts(payload)
     head = [facts.summary, ""] if facts.summary else []
     if facts.type == "test":
-        body = [TEST_MESSAGE]
-        return _bounded("\n".join([*head, *body]) + "\n", max_chars)
-    if facts.type == "error":
-        body = _error_text(facts)
-    else:
-        body = []
+        return _bounded("\n".join([*head, TEST_MESSAGE]) + "\n", max_chars)
     foot = _footer_text(facts)
-    fixed = "\n".join([*head, *body, *foot])
     if facts.type == "error":
-        return _bounded(fixed + "\n", max_chars)
+        return _bounded("\n".join([*head, *_error_text(facts), *foot]) + "\n", max_chars)
     view = _payload_view(payload, diffs)
-    budget = max_chars - len(fixed) - MORE_NOTE_RESERVE - len(_header_text(view)) - 8
-    view = _limit_view(view, _text_cost, max(budget, 0))
+    fixed = len("\n".join([*head, *foot])) + len(_header_text(view))
+    view = _limit_view(view, _text_cost, max(max_chars - fixed - MORE_NOTE_RESERVE - 8, 0))
     diff_text = render_diff(view, color=False).plain.rstrip("\n")
-    text = "\n".join([*head, diff_text, "", *foot]) + "\n"
-    return _bounded(text, max_chars)
+    return _bounded("\n".join([*head, diff_text, "", *foot]) + "\n", max_chars)
 
 
 def _header_text(view: ChangeView) -> str:

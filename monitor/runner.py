@@ -130,7 +130,12 @@ def _check_locked(source: Source, ctx: CheckContext) -> CheckResult:
                                  last_modified=state.last_modified if use_validators else None)
         if latest is not None and _known_bytes(page, state, latest, fingerprint):
             return _unchanged(source, ctx, state, page, latest, detail="not modified")
-        document = extract.extract(page.text, source)
+        try:
+            document = extract.extract(page.text, source)
+        except ExtractError:
+            if page.text.strip():
+                raise
+            document = Document()   # an empty answer is a suspect page (SPEC §5), held below, not a failure
         previous = _previous_document(source, store, latest, fingerprint) if latest else None
     except (FetchError, ExtractError, StoreError) as exc:
         return _failed(source, ctx, state, str(exc))

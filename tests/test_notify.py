@@ -558,3 +558,36 @@ notify:
     alert = queue_change(store)
     assert notify.deliver_pending(store, config, T0).delivered == 1
     assert list(receiver.events) == [alert.id] and receiver.calls[0].verified
+
+
+def test_notify_test_command_prints_a_line_per_channel_and_fails_when_one_does(
+        tmp_path: Path, start_webhook: Callable[..., WebhookReceiver]) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+
+    receiver = start_webhook(SECRET)
+    dead_port = free_port()
+    path = tmp_path / "config.yaml"
+    path.write_text(f"""
+sources:
+  - id: khm
+    url: {KHM.url}
+notify:
+  - type: webhook
+    url: {receiver.url()}
+    secret: ${{WEBHOOK_SECRET}}
+  - type: webhook
+    url: http://127.0.0.1:{dead_port}/hook
+""")
+    runner = CliRunner(env={"WEBHOOK_SECRET": SECRET})
+    result = runner.invoke(main, ["--config", str(path), "notify-test"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"webhook http://127.0.0.1:{receiver.port}: delivered",
+        f"webhook http://127.0.0.1:{dead_port}: NOT delivered: cannot connect: Connection refused"]
+    assert receiver.calls[0].verified and SECRET not in result.output
+
+    path.write_text(path.read_text().split(f"  - type: webhook\n    url: http://127.0.0.1:{dead_port}")[0])
+    only_good = runner.invoke(main, ["--config", str(path), "notify-test"])
+    assert only_good.exit_code == 0, only_good.output

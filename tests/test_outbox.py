@@ -3,6 +3,7 @@ backoff, giving up (visible, retryable), and the order of a source's alerts."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -201,3 +202,41 @@ def test_one_process_delivers_at_a_time(store: Store) -> None:
     thread.join(5)
     waiter.join(5)
     assert order == ["first in", "first out", "second in"]
+
+
+def test_outbox_command_lists_pending_and_failed_and_retries(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+    from monitor.config import load_config
+    from monitor.notify import channel_key
+
+    path = tmp_path / "config.yaml"
+    path.write_text(f"sources:\n  - id: khm\n    url: {KHM.url}\n"
+                    "notify:\n  - type: webhook\n    url: https://hooks.example.org/monitor\n")
+    config = load_config(path, env={})
+    ref = ob.ChannelRef(channel_key(config.notify[0]), config.notify[0].label, ("tier",))
+    first, second = tier_alert(KHM, 1, T0), tier_alert(KHM, 2, T0 + timedelta(hours=1))
+    with Store(config.storage) as s:
+        queue(s, first, second)
+        ob.ensure_deliveries(s, [ref], T0, DAY)
+        rows = ob.list_deliveries(s)
+        ob.mark_failed_attempt(s, rows[0], T0 + timedelta(days=2), "HTTP 404 Not Found", DAY)
+        ob.mark_failed_attempt(s, rows[1], T0 + timedelta(hours=2), "no answer within 10s", DAY)
+
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--config", str(path), "outbox"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert lines[0].startswith(f"failed   2026-11-28T06:00:03Z  khm  {first.id}  -> webhook https://hooks.example.org")
+    assert "last error: HTTP 404 Not Found" in listed.output and "khm: Tier 2 → Tier 3 (1)" in listed.output
+    assert any(line.startswith("pending ") and "next try 2026-11-28T08:01:03Z" in line for line in lines)
+
+    as_json = runner.invoke(main, ["--config", str(path), "outbox", "--json"])
+    data = json.loads(as_json.output)
+    assert [(d["status"], d["channel_configured"]) for d in data["deliveries"]] == [("failed", True), ("pending", True)]
+
+    retried = runner.invoke(main, ["--config", str(path), "outbox", "--retry"])
+    assert retried.exit_code == 0 and retried.output.startswith("1 failed deliveries are due again")
+    assert [line.split()[0] for line in retried.output.splitlines()[1:] if not line.startswith(" ")] == \
+        ["pending", "pending"]

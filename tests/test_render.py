@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from monitor.compare import diff_blocks
+from monitor.compare import compare, diff_blocks
 from monitor.models import Block, BlockDiff, Document, FieldChange, Segment, TierChange, Version
 from monitor.render import (
     MORE_NOTE,
@@ -409,3 +411,77 @@ def test_report_is_self_contained_and_scriptless() -> None:
 def test_empty_report_says_so() -> None:
     html = render_report_html([], datetime(2026, 11, 29, tzinfo=UTC), since=datetime(2026, 11, 1, tzinfo=UTC))
     assert "No changes since 2026-11-01 00:00 UTC." in html and "<article" not in html
+
+
+# --------------------------------------------------------------------------- the report corpus
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+def corpus_document(name: str) -> Document:
+    return Document.from_json(json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))["document"])
+
+
+def test_diff_of_a_corpus_narrative_a_year_later() -> None:
+    """The 2024 Cambodia narrative of the corpus, edited the way a new edition edits it: an upgrade, figures
+    updated, a recommendation dropped and one reworded, a paragraph moved within its section."""
+    old = corpus_document("state-2024-cambodia")
+    blocks = list(old.blocks)
+    figures, train, dropped, children = blocks[12], blocks[9], blocks[5], blocks[52]
+    blocks[12] = replace(figures, text=figures.text.replace("153 cases", "171 cases")
+                         .replace("convicted 96 traffickers", "convicted 118 traffickers"))
+    blocks[9] = replace(train, text=train.text.replace("Train judges", "Train police, judges,"))
+    blocks.remove(dropped)
+    blocks.remove(children)
+    blocks.insert(blocks.index(next(b for b in blocks if b.section == "Trafficking Profile"
+                                    and b.kind == "paragraph")), children)
+    new = Document({**old.fields, "tier": "Tier 2 Watch List"}, tuple(blocks))
+    change = compare(old, new)
+    assert change is not None and change.tier == TierChange("Tier 3", "Tier 2 Watch List", "upgrade")
+
+    text = render_diff(change_view(diff_blocks(old.blocks, new.blocks), tier=change.tier), color=False).plain
+
+    marked_figures = (figures.text.replace("153 cases", "[-153-]{+171+} cases")
+                      .replace("convicted 96 traffickers", "convicted [-96-]{+118+} traffickers"))
+    assert text == (
+        "Tier: Tier 3 → Tier 2 Watch List (upgrade)\n"
+        "\n"
+        "## Recommendations\n"
+        "\n"
+        f"- [-{dropped.text}-]\n"
+        "\n"
+        "- Train {+police, +}judges{+,+} and prosecutors on the anti-trafficking law and on the use of financial "
+        "investigations.\n"
+        "\n"
+        "## Prosecution\n"
+        "\n"
+        f"{marked_figures}\n"
+        "\n"
+        "## Trafficking Profile\n"
+        "\n"
+        "[moved] Children are exploited in forced begging and street vending in urban areas, and some are "
+        "subjected to sex trafficking in entertainment establishments. Traffickers increasingly use social media "
+        "and…\n"
+    )
+
+
+def test_diff_of_two_sample_pages_through_the_real_extractor() -> None:
+    """Two fetches of the bundled Refworld sample, reduced by the extractor: only the narrative shows."""
+    from importlib import resources
+
+    from monitor.extract import extract
+    from monitor.models import Source
+
+    source = Source(id="khm", url="https://www.refworld.org/docid/khm.html")
+    pages = [resources.files("monitor").joinpath("samples", f"refworld-khm-{n}.html").read_text(encoding="utf-8")
+             for n in (1, 2)]
+    old, new = (extract(page, source) for page in pages)
+    change = compare(old, new)
+    assert change is not None
+    text = render_diff(change_view(diff_blocks(old.blocks, new.blocks), tier=change.tier), color=False).plain
+    assert text.startswith("Tier: Tier 2 Watch List → Tier 3 (downgrade)\n\n## ")
+    assert "elimination of trafficking[-; however, it-]{+ and+} is{+ not+} making significant efforts" in text
+    assert "{+However, corruption, lack of police training and poor implementation of laws facilitate " \
+           "trafficking of persons. +}" in text
+    # Page chrome never reaches the diff.
+    assert "accessed" not in text and "Last Updated" not in text and "Search Refworld" not in text
