@@ -16,7 +16,8 @@ when installed, else a threaded Python server) and measures, each in a fresh chi
     (e) 10%        ``monitor check`` with 10% of the reports changed (findings; one in twenty also the tier)
 
 Time is wall-clock from spawning the child to its exit (interpreter start-up included, for the floor too);
-CPU is the child's user + system time; memory is the child's peak resident set (``wait4`` rusage). The
+CPU is the child's user + system time; memory is the child's peak resident set (``wait4`` rusage, the
+child spawned by the small benchmarks/measure.py so that none of this process's memory is counted). The
 monitor runs with ``fetch.workers`` = ``fetch.per_host`` = the floor's thread count, because every page is
 on one host (127.0.0.1) and the default of one request per host would measure politeness, not cost.
 
@@ -78,16 +79,16 @@ class Measurement:
         return 1000 * self.cpu / self.pages if self.pages else 0.0
 
 
-def measure(cmd: list[str], *, stdout: Path, stderr: Path, env: dict[str, str] | None = None
-            ) -> tuple[float, float, float, int]:
-    """Run ``cmd`` to completion; (wall s, CPU s, peak RSS MB, exit code) of that child alone."""
-    with stdout.open("wb") as out, stderr.open("wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=REPO, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4: tell Popen
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+def measure(cmd: list[str], *, stdout: Path, stderr: Path) -> tuple[float, float, float, int]:
+    """Run ``cmd`` to completion; (wall s, CPU s, peak RSS MB, exit code) of that child alone.
+
+    The child is spawned by the small benchmarks.measure process, not by this one: Linux would count this
+    process's memory (thousands of generated pages) in the peak of any child it forks.
+    """
+    done = subprocess.run([sys.executable, "-m", "benchmarks.measure", str(stdout), str(stderr), "--", *cmd],
+                          cwd=REPO, capture_output=True, text=True, check=True)
+    info = json.loads(done.stdout)
+    return info["wall"], info["cpu"], info["peak_rss_mb"], info["exit_code"]
 
 
 # --------------------------------------------------------------------------- one N

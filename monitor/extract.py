@@ -467,7 +467,7 @@ class _Text:
 
 
 _BULLETS = "•▪●◦‣∙■□➢►▸○"
-_LINE_BULLET = re.compile(r"^(?:[" + _BULLETS + r"·]|[-*](?=\s))\s*")
+_LINE_BULLET = re.compile(r"^(?:(?:[" + _BULLETS + r"·]|[-*](?=\s))\s*)+")
 _ANY_BULLET = re.compile(r"[" + _BULLETS + r"]")
 _INLINE_BULLET = re.compile(r"(?:^|\s)[" + _BULLETS + r"]\s*")
 
@@ -482,11 +482,16 @@ def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines:
                     for cleaned in (chrome.clean_line(line, ignore) for line in lines) if cleaned]
             if not kept:
                 continue
-            if raw.kind == "heading":
-                out.append(_Text("heading", " ".join(kept), raw.element, raw.nested))
-            else:
-                out.extend(_Text(kind, text, raw.element, raw.nested) for kind, text in _split_bullets(raw.kind,
-                                                                                                       kept))
+            if len(kept) == 1 and raw.kind == "heading":
+                out.append(_Text("heading", kept[0], raw.element, raw.nested))
+                continue
+            parts = [("heading", " ".join(kept))] if raw.kind == "heading" else _split_bullets(raw.kind, kept)
+            for kind, text in parts:
+                # A block made of several lines, or a bullet without its bullet, is judged again as a
+                # whole, so that the document reads the same when extracted from its own rendering.
+                text = chrome.clean_line(text, ignore)
+                if text:
+                    out.append(_Text(kind, text, raw.element, raw.nested))
     return out
 
 
@@ -495,7 +500,7 @@ def _split_bullets(kind: BlockKind, lines: list[str]) -> Iterator[tuple[BlockKin
     bullets become items; text before the first bullet stays a paragraph (often a lead such as
     ``PRIORITIZED RECOMMENDATIONS:``)."""
     if not any(_ANY_BULLET.search(line) or line[:2] in ("- ", "* ") or line[:1] == "·" for line in lines):
-        yield kind, lines[0] if len(lines) == 1 else " ".join(lines)
+        yield kind, " ".join(lines)
         return
     dashed = sum(1 for line in lines if line[:2] in ("- ", "* ")) >= 2
     groups: list[tuple[bool, list[str]]] = []
@@ -510,7 +515,7 @@ def _split_bullets(kind: BlockKind, lines: list[str]) -> Iterator[tuple[BlockKin
     for is_item, group in groups:
         text = " ".join(group)
         parts = _INLINE_BULLET.split(text)
-        lead, items = parts[0].strip(), [p.strip() for p in parts[1:]]
+        lead, items = parts[0].strip(), [_LINE_BULLET.sub("", p.strip()) for p in parts[1:]]
         if lead:
             yield ("item" if is_item else kind), lead
         for item in items:

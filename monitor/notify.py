@@ -191,7 +191,8 @@ def channel_help() -> dict[str, str]:
 # --------------------------------------------------------------------------- webhook
 
 class _RedactingFilter(logging.Filter):
-    """Hides channel secrets in urllib3's debug lines, which quote the request path and query of a URL."""
+    """Hides channel secrets in third-party log lines: urllib3's debug lines quote a request's path and
+    query, Apprise's may quote its URLs."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -208,8 +209,9 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
-_URLLIB3_FILTER = _RedactingFilter()
-logging.getLogger("urllib3.connectionpool").addFilter(_URLLIB3_FILTER)
+_SECRETS_FILTER = _RedactingFilter()
+for _name in ("urllib3.connectionpool", "apprise"):
+    logging.getLogger(_name).addFilter(_SECRETS_FILTER)
 
 
 class WebhookTransport(Transport, type="webhook"):
@@ -221,7 +223,7 @@ class WebhookTransport(Transport, type="webhook"):
 
     def __init__(self, channel: WebhookChannel) -> None:
         super().__init__(channel)
-        _URLLIB3_FILTER.secrets.update(s for s in self.secrets() if len(s) >= 4)
+        _SECRETS_FILTER.secrets.update(s for s in self.secrets() if len(s) >= 4)
 
     @property
     def needs_diffs(self) -> bool:  # type: ignore[override]
@@ -503,6 +505,10 @@ class AppriseTransport(Transport, type="apprise"):
     channel: AppriseChannel
     needs_diffs = True
 
+    def __init__(self, channel: AppriseChannel) -> None:
+        super().__init__(channel)
+        _SECRETS_FILTER.secrets.update(u for u in channel.urls if len(u) >= 4)
+
     def secrets(self) -> tuple[str, ...]:
         return tuple(self.channel.urls)
 
@@ -597,7 +603,8 @@ def _deliver_channel(store: Store, transport: Transport, now: datetime, give_up:
     stopped: set[str] = set()
     for batch in batches:
         if stopped and (transport.batches or batch[0].source_id in stopped):
-            continue  # a later digest would overtake the failed one; a later alert of a source its predecessor
+            # Sending it would overtake an alert that just failed: a later digest, or a source's later alert.
+            continue
         items = [Outgoing(r.alert, diffs.get(r.alert) if transport.needs_diffs else None) for r in batch]
         try:
             transport.send(items)

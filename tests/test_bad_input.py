@@ -162,7 +162,7 @@ RESPONSE_CASES = [
     Case("10,000 nested divs around the report",
          ok(GOOD.replace(b"<article>", b"<article>" + b"<div>" * 10_000).replace(b"</article>",
                                                                                b"</div>" * 10_000 + b"</article>")),
-         statuses=("unchanged", "suspect")),
+         statuses=SUSPECT, says=("tier heading vanished", "no findings")),   # the parser's depth limit: held
     Case("a tier heading in a comment", ok(insert(NARRATIVE, b"<!-- <h2>MOLDOVA: Tier 3</h2> -->")),
          statuses=UNCHANGED),
     Case("an internal DTD entity bomb", ok(ENTITY_BOMB + GOOD[GOOD.index(b"<html"):]), statuses=UNCHANGED),
@@ -360,7 +360,7 @@ class BigCase:
     reply: Callable[[], Reply]
     status: str
     says: str = ""
-    max_mb: int = 200
+    max_mb: int = 100     # a Python process with the monitor loaded uses about 45 MB
 
 
 BIG_CASES = [
@@ -370,20 +370,28 @@ BIG_CASES = [
                                                           {"Content-Type": "text/html", "Content-Encoding": "gzip"}),
             "failed", "larger than 10 MB"),
     BigCase("100,000 nested divs", lambda: ok(GOOD.replace(b"<article>", b"<article>" + b"<div>" * 100_000)),
-            "unchanged"),
-    BigCase("a 9 MB narrative (just under the cap)", lambda: ok(big_page(9)), "changed", max_mb=400),
+            "suspect"),
+    BigCase("a 9 MB narrative (just under the cap)", lambda: ok(big_page(9)), "changed", max_mb=320),
 ]
 
 
+# Spawned from a small Python process, not from the test runner: Linux carries a parent's peak resident
+# memory over fork and exec into the child's, so a child of this big process would report our memory.
+_SPAWN_AND_MEASURE = """
+import os, sys
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], dict(os.environ))
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, file=sys.stderr)
+"""
+
+
 def run_measured(config: Path) -> tuple[int, str, str, float]:
-    with (config.parent / "out.json").open("w+") as out, (config.parent / "err.txt").open("w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "check", "--json"],
-                                cwd=REPO, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024
+    """``monitor check --json`` in a child: exit code, output, errors and its own peak memory in MB."""
+    done = subprocess.run([sys.executable, "-c", _SPAWN_AND_MEASURE, sys.executable, "-m", "monitor", "--config",
+                           str(config), "check", "--json"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    *errors, last = done.stderr.rstrip("\n").split("\n")
+    code, peak = last.split()
+    return int(code), done.stdout, "\n".join(errors), float(peak)
 
 
 @pytest.mark.parametrize("case", BIG_CASES, ids=[c.name for c in BIG_CASES])
@@ -417,12 +425,13 @@ def nested(depth: int) -> str:
     return "sources: " + "[" * depth + "]" * depth + "\n"
 
 
-def alias_bomb() -> str:
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for i, name in enumerate("bcdefghi"):
-        previous = "abcdefghi"[i]
-        lines.append(f"{name}: &{name} [" + ",".join(f"*{previous}" for _ in range(9)) + "]")
-    return "\n".join(lines) + "\n" + SOURCE
+def alias_bomb(levels: int, under: str = "x") -> str:
+    """Billion laughs: each level lists the previous one ten times (10**levels strings once expanded)."""
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, levels + 1):
+        lines.append(f"l{level}: &l{level} [" + ",".join(f"*l{level - 1}" for _ in range(10)) + "]")
+    body = "\n".join("  " + line for line in lines)
+    return f"{under}:\n{body}\nsources: *l{levels}\n" if under == "defaults" else f"{under}:\n{body}\n" + SOURCE
 
 
 @dataclass(frozen=True)
@@ -443,8 +452,10 @@ CONFIG_CASES = [
                "is not a safe id"),
     ConfigCase("an environment reference as a source id",
                "sources:\n  - id: ${EVIL}\n    url: http://127.0.0.1/\n", "is not a safe id", {"EVIL": "x"}),
-    ConfigCase("a YAML alias bomb (billion laughs)", alias_bomb(), "aliases"),
-    ConfigCase("10,000 nested lists", nested(10_000), "sources"),
+    ConfigCase("a YAML alias bomb (billion laughs)", alias_bomb(11), "more than 100 aliases"),
+    ConfigCase("a small alias bomb under a real key", alias_bomb(8, under="defaults"), "unknown key"),
+    pytest.param(ConfigCase("10,000 nested lists", nested(10_000), "nested"), marks=pytest.mark.xfail(
+        strict=True, reason="monitor.config.parse_yaml lets PyYAML's RecursionError escape (reported)")),
     ConfigCase("a Python object tag", "sources: !!python/object/apply:os.system ['true']\n", "YAML"),
     ConfigCase("an unset environment variable", "sources:\n  - id: a\n    url: http://${NO_SUCH_HOST_VAR}/\n",
                "environment variable NO_SUCH_HOST_VAR is not set"),
@@ -472,7 +483,8 @@ CONFIG_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CONFIG_CASES, ids=[c.name for c in CONFIG_CASES])
+@pytest.mark.parametrize("case", CONFIG_CASES,
+                         ids=[(c.values[0] if hasattr(c, "values") else c).name for c in CONFIG_CASES])
 def test_bad_configuration(case: ConfigCase, tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     data = case.text.encode("utf-8") if isinstance(case.text, str) else case.text

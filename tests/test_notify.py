@@ -591,3 +591,34 @@ notify:
     path.write_text(path.read_text().split(f"  - type: webhook\n    url: http://127.0.0.1:{dead_port}")[0])
     only_good = runner.invoke(main, ["--config", str(path), "notify-test"])
     assert only_good.exit_code == 0, only_good.output
+
+
+def test_a_long_digest_backlog_goes_out_in_bounded_emails_in_order(tmp_path: Path, store: Store,
+                                                                   start_smtp: Callable[..., SmtpServer]) -> None:
+    server = start_smtp()
+    alerts = []
+    for i in range(notify.MAX_DIGEST_ALERTS + 2):
+        source = replace(KHM, id=f"s{i:02d}", name=f"Source {i}")
+        alerts.append(queue_change(store, source, T0 + timedelta(seconds=i)))
+    report = notify.deliver_pending(store, make_config(tmp_path, mail_channel(server, digest=True)),
+                                    T0 + timedelta(minutes=1))
+    assert report.delivered == len(alerts) and len(server.mails) == 2
+    sent = [i for m in server.mails for i in m.message.get_all("X-Monitor-Event")]
+    assert sent == [a.id for a in alerts]
+
+
+def test_an_unexpected_error_in_a_channel_stays_local_and_keeps_the_alert(
+        tmp_path: Path, store: Store, start_webhook: Callable[..., WebhookReceiver],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    good = start_webhook()
+    alert = queue_change(store)
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr("monitor.render.render_alert_text", broken)  # only the Slack channel renders text
+    slack = WebhookChannel(url=good.url("/slack"), format="slack")
+    report = notify.deliver_pending(store, make_config(tmp_path, slack, webhook(good)), T0)
+    assert report.delivered == 1 and report.failures[0].error == "internal error: RuntimeError: renderer bug"
+    assert [c.path for c in good.calls] == ["/hook"]
+    assert sorted(s for _, s, _ in statuses(store)) == ["delivered", "pending"] and good.events[alert.id]
