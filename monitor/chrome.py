@@ -115,7 +115,7 @@ _DATE = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 
 LINE_RULES: tuple[LineRule, ...] = (
     # Stamps inside a line: the rest of the line is kept.
-    _rule("accessed stamp", r"\s*\[\s*accessed\s+[^\]]{0,60}\]"),
+    _rule("accessed stamp", r"\s*\[\s*accessed\b[^\]]{0,60}\]"),
     _rule("retrieved stamp", r"\s*\((?:accessed|retrieved)\s+(?:on\s+)?" + _DATE + r"\)"),
     # Dates of the page rather than of the report.
     _rule("last updated", r"^(?:last\s+(?:updated|modified|reviewed|changed)|page\s+(?:last\s+)?updated|"
@@ -124,6 +124,11 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("posted on", r"^(?:posted|published|released|date|created)(?:\s+on)?\s*[:\-]?\s*" + _DATE
           + r"\s*(?:[|•-].{0,60})?$", max_words=20),
     _rule("bare date", r"^" + _DATE + r"$", max_words=8),
+    _rule("accessed on", r"^(?:accessed|retrieved|printed|print\s+date)(?:\s+on)?\s*:?\s*" + _DATE + r"\W*$",
+          max_words=12),
+    _rule("generated at", r"^(?:page\s+)?(?:generated|rendered|created|cached|served|built)\s+(?:at|on|by)\b"
+          r".{0,80}$", max_words=14),
+    _rule("server time", r"^(?:current|server|local)\s+(?:date|time)\b.{0,60}$", max_words=10),
     _rule("byline", r"^(?:(?:by|posted\s+by)\s+[^|]{1,80}\|\s*)?" + _DATE + r"(?:\s*\|\s*(?:topics?|tags?|"
           r"categories|category|posted\s+in|filed\s+under)\s*:?[^|]{0,120})*$", max_words=40),
     _rule("reading time", r"^\d+\s+min(?:ute)?s?\s+read$", max_words=4),
@@ -161,8 +166,11 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("visitor counter", r"^(?:you\s+are\s+visitor|visitors?|visitor\s+count|page\s+views?|views?|"
           r"hits?|counter)\b\s*(?:no\.?|number|#)?\s*:?\s*[\d,. ]+\W*$|[\d,. ]+\s+(?:visitors|views|hits|"
           r"page\s+views)\W*$", max_words=8),
-    _rule("session token", r"^(?:session(?:\s+id)?|request\s+id|ray\s+id|trace\s+id|token|csrf)\s*[:#=]\s*"
+    _rule("session token", r"^(?:session(?:\s+id)?|request\s+id|ray\s+id|trace\s+id|token|csrf|nonce|"
+          r"build|revision)\s*[:#=]\s*"
           r"\S+$", max_words=5),
+    _rule("page views sentence", r"^this\s+page\s+(?:has\s+been\s+)?(?:viewed|visited)\s+[\d,.]+\s+times\W*$"),
+    _rule("you are here", r"^you\s+are\s+here\b", max_words=24),
     _rule("copyright", r"^(?:©|\(c\)|copyright\b)", max_words=40),
     _rule("all rights reserved", r"^.{0,300}?\ball\s+rights\s+reserved\b", max_words=30),
     _rule("cookie notice", r"^(?:this\s+(?:web)?site\s+uses\s+cookies|we\s+use\s+cookies)\b", max_words=60),

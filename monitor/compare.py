@@ -104,18 +104,81 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     """
     if old == new:
         return (Segment("equal", old),) if old else ()
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     raw: list[tuple[str, str]] = []
+    _diff_tokens(_TOKEN.findall(old), _TOKEN.findall(new), raw)
+    return _tidy_segments(raw)
+
+
+# difflib's matcher is quadratic on repetitive input: past this many token pairs, a region is first aligned
+# by sentences, and a region still too large is shown as replaced whole. Real edits stay word-level.
+_MAX_TOKEN_PAIRS = 250_000
+
+
+def _diff_tokens(old: list[str], new: list[str], raw: list[tuple[str, str]]) -> None:
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
+        tail += 1
+    if head:
+        raw.append(("equal", "".join(old[:head])))
+    old_mid, new_mid = old[head:len(old) - tail], new[head:len(new) - tail]
+    if len(old_mid) * len(new_mid) <= _MAX_TOKEN_PAIRS:
+        _match_tokens(old_mid, new_mid, raw)
+    else:
+        _match_sentences(old_mid, new_mid, raw)
+    if tail:
+        raw.append(("equal", "".join(old[len(old) - tail:])))
+
+
+def _match_tokens(old: list[str], new: list[str], raw: list[tuple[str, str]]) -> None:
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            raw.append(("equal", "".join(old_tokens[i1:i2])))
+            raw.append(("equal", "".join(old[i1:i2])))
             continue
         if i2 > i1:
-            raw.append(("delete", "".join(old_tokens[i1:i2])))
+            raw.append(("delete", "".join(old[i1:i2])))
         if j2 > j1:
-            raw.append(("insert", "".join(new_tokens[j1:j2])))
-    return _tidy_segments(raw)
+            raw.append(("insert", "".join(new[j1:j2])))
+
+
+def _match_sentences(old: list[str], new: list[str], raw: list[tuple[str, str]]) -> None:
+    old_chunks, new_chunks = _sentence_chunks(old), _sentence_chunks(new)
+    if len(old_chunks) * len(new_chunks) > _MAX_TOKEN_PAIRS:
+        raw.extend((("delete", "".join(old)), ("insert", "".join(new))))
+        return
+    old_keys, new_keys = ["".join(c) for c in old_chunks], ["".join(c) for c in new_chunks]
+    matcher = SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            raw.append(("equal", "".join(old_keys[i1:i2])))
+            continue
+        old_part = [t for chunk in old_chunks[i1:i2] for t in chunk]
+        new_part = [t for chunk in new_chunks[j1:j2] for t in chunk]
+        if old_part and new_part and len(old_part) * len(new_part) <= _MAX_TOKEN_PAIRS:
+            _match_tokens(old_part, new_part, raw)
+            continue
+        if old_part:
+            raw.append(("delete", "".join(old_part)))
+        if new_part:
+            raw.append(("insert", "".join(new_part)))
+
+
+def _sentence_chunks(tokens: list[str]) -> list[list[str]]:
+    """Tokens grouped into runs that end with sentence punctuation and the whitespace after it."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for i, token in enumerate(tokens):
+        current.append(token)
+        if token.isspace() and i > 0 and tokens[i - 1] in (".", "!", "?", ";"):
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def split_sentences(text: str) -> list[str]:
@@ -257,6 +320,8 @@ def _similarity(a: list[str], b: list[str], floor: float) -> float:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
         return 0.0
+    if len(a) * len(b) > _MAX_TOKEN_PAIRS:
+        return matcher.quick_ratio()  # an upper bound, linear in time: the exact ratio is quadratic here
     return matcher.ratio()
 
 

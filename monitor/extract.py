@@ -204,10 +204,19 @@ def _drop(el: Any) -> None:
     if tail:
         previous = el.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = _settable((previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _settable((parent.text or "") + tail)
     parent.remove(el)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _settable(text: str) -> str:
+    """Text lxml accepts to set: the parser keeps control characters a page may hold, a setter does not
+    (they are invisible, and normalization drops them anyway)."""
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
 
 
 # --------------------------------------------------------------------------- CSS through BeautifulSoup
@@ -679,24 +688,34 @@ def _split_semicolons(text: str) -> list[str]:
     return [p for p in (_tidy_recommendation(p) for p in parts) if p]
 
 
-def _tip_blocks(texts: Sequence[_Text], default_section: str | None) -> list[Block]:
+def _tip_blocks(texts: Sequence[_Text], default_section: str | None,
+                ignore: Sequence[re.Pattern[str]]) -> list[Block]:
+    """The narrative's blocks tagged with their sections; run-in section leads become headings and
+    recommendations become one item each."""
     blocks: list[Block] = []
     section = default_section
+
+    def emit(kind: BlockKind, text: str) -> None:
+        # Splitting can leave a piece that is chrome on its own ("Share", "."): judge it as the block it is.
+        text = chrome.clean_line(text, ignore)
+        if text:
+            blocks.append(Block(kind, text, section))
+
     for block in texts:
         name = section_name(block.text) if block.kind != "item" and len(block.text) <= 90 else None
         if name:
             section = name
-            blocks.append(Block("heading", block.text.rstrip(": "), section))
+            emit("heading", block.text.rstrip(": "))
             continue
         kind, text = block.kind, block.text
-        run_in = _run_in(text) if kind == "paragraph" else None
-        if run_in:
+        while kind == "paragraph" and (run_in := _run_in(text)) is not None:
             section, lead, text = run_in
-            blocks.append(Block("heading", lead, section))
+            emit("heading", lead)
         if section == RECOMMENDATIONS and kind != "heading":
-            blocks.extend(Block("item", part, section) for part in _split_semicolons(text))
+            for part in _split_semicolons(text):
+                emit("item", part)
         else:
-            blocks.append(Block(kind, text, section))
+            emit(kind, text)
     return blocks
 
 
@@ -851,7 +870,7 @@ def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: S
         tier = _tier_from_narrative(narrative, country)
         default_section = None
     fields: dict[str, str | None] = {"country": country, "tier": tier, "year": year}
-    return texts, fields, _tip_blocks(narrative, default_section)
+    return texts, fields, _tip_blocks(narrative, default_section, ignore)
 
 
 def _widen_to_tier_heading(page: _Page, regions: list[Any], title_country: str | None) -> Any | None:

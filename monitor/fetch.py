@@ -113,6 +113,10 @@ class Fetcher:
         self._session = _Session()
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": _ACCEPT})
         self._session.verify = True
+        # The environment (proxies, CA bundle, .netrc) is read once per scheme and host by _environment();
+        # requests would re-read every variable on every request, which cost more CPU than parsing a page.
+        self._session.trust_env = False
+        self._environments: dict[tuple[str, str], dict[str, Any]] = {}
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
 
@@ -174,12 +178,26 @@ class Fetcher:
         except _NETWORK_ERRORS as exc:
             raise _network_error(exc, url, timeout) from exc
 
+    def _environment(self, url: str) -> dict[str, Any]:
+        """What requests reads from the environment for ``url``: proxies (and ``no_proxy``), the CA bundle
+        (``REQUESTS_CA_BUNDLE``; verification stays on either way) and ``.netrc`` credentials."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc)
+        found = self._environments.get(key)
+        if found is None:
+            with requests.Session() as probe:   # trust_env on: exactly what a plain Session would use
+                merged = probe.merge_environment_settings(url, {}, None, True, None)
+            found = {"proxies": merged["proxies"], "verify": merged["verify"] or True, "cert": merged["cert"],
+                     "auth": requests.utils.get_netrc_auth(url)}
+            self._environments[key] = found
+        return found
+
     def _follow_redirects(self, url: str, timeout: float,
                           conditional: Mapping[str, str]) -> requests.Response:
         current = url
         for _ in range(self.settings.max_redirects + 1):
             response = self._session.get(current, headers=conditional, timeout=(timeout, timeout),
-                                         stream=True, allow_redirects=False, verify=True)
+                                         stream=True, allow_redirects=False, **self._environment(current))
             if not response.is_redirect:
                 return response
             target = _redirect_target(response, current)

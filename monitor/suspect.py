@@ -10,7 +10,8 @@ accept it when a later fetch confirms it). The rules, in the order they are trie
    the body stops in the middle of a tag or a sentence);
 4. a page with no findings at all;
 5. next to the previous document: the tier heading vanished while the tier was known (the tier is gone,
-   or only a sentence of the narrative still states it); the document shrank by more than half.
+   or only a sentence of the narrative still states it); the page names another country; the document
+   shrank by more than half.
 
 Rules 1-4 judge the page alone (``previous`` may be None); rule 5 needs the previous document.
 """
@@ -31,8 +32,6 @@ __all__ = ["suspect_reason"]
 # words like "maintenance" or "not found" in it are the report's own.
 REPORT_WORDS_WITH_TIER = 60
 REPORT_WORDS = 400
-# A document is "much shorter" than the previous one below this share of its words (truncation check).
-TRUNCATED_SHARE = 0.9
 # The shrink rule needs a previous document of at least this many words (tiny pages vary a lot).
 SHRINK_MIN_WORDS = 40
 _SCAN_CHARS = 200_000     # how much of a non-report page the text patterns look at
@@ -94,6 +93,9 @@ def suspect_reason(page: Page, doc: Document, previous: Document | None = None) 
         return None
     if previous.tier is not None and (doc.tier is None or (_under_heading(previous) and not _under_heading(doc))):
         return f"tier heading vanished (was {previous.tier})"
+    if previous.country and doc.country and previous.country != doc.country:
+        # The page now reads as another country's report: a wrong page, or another country's heading.
+        return f"country changed (was {previous.country}, now {doc.country})"
     before = _words(previous)
     if before >= SHRINK_MIN_WORDS and words * 2 < before:
         return f"document shrank by more than half ({before} -> {words} words)"
@@ -146,8 +148,9 @@ def _truncation(markup: str, doc: Document, words: int, previous: Document | Non
     if _CLOSED.search(tail):
         return None
     if previous is not None:
+        # Any loss of text from a page that no longer closes its HTML: a body cut short, even near its end.
         before = _words(previous)
-        if before and words < TRUNCATED_SHARE * before:
+        if words < before:
             return f"truncated body (HTML not closed, {before} -> {words} words)"
         return None
     last = doc.blocks[-1].text if doc.blocks else ""

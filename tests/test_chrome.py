@@ -109,7 +109,9 @@ def test_stamps_are_cut_out_and_the_rest_of_the_line_kept(line: str, expected: s
 def test_every_rule_is_named_once_and_exercised_by_the_table() -> None:
     names = [rule.name for rule in LINE_RULES]
     assert len(names) == len(set(names))
-    exercised = {rule for _, rule in DROPPED} | {"accessed stamp", "retrieved stamp"}
+    exercised = {rule for _, rule in DROPPED} | {"accessed stamp", "retrieved stamp", "accessed on",
+                                                  "generated at", "server time", "page views sentence",
+                                                  "you are here"}
     assert set(names) == exercised
 
 
@@ -140,3 +142,22 @@ def test_chrome_markers(values: tuple[str | None, str | None], expected: bool) -
 ])
 def test_end_headings(text: str, expected: bool) -> None:
     assert is_end_heading(text) is expected
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("Accessed on 12 May 2024", "accessed on"),
+    ("Printed on June 24, 2024", "accessed on"),
+    ("Generated at 2024-06-24 14:07:12 UTC by web-3", "generated at"),
+    ("Rendered by node-7 in 31ms", "generated at"),
+    ("Server time: 14:07:12 GMT", "server time"),
+    ("Nonce: 8f2a1c", "session token"),
+    ("This page has been viewed 1,234 times.", "page views sentence"),
+    ("You are here: Home > Reports > Cambodia", "you are here"),
+])
+def test_more_page_stamps_are_dropped(line: str, rule: str) -> None:
+    assert matching_rule(line) == rule
+    assert clean_line(line) == ""
+
+
+def test_accessed_stamp_with_a_colon() -> None:
+    assert clean_line("available at: https://example.org/x [Accessed: 12 May 2024]") == "available at: https://example.org/x"

@@ -455,3 +455,34 @@ def test_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
 @given(TEXT)
 def test_sentences_rebuild_the_text(text: str) -> None:
     assert " ".join(split_sentences(text)) == text
+
+
+def _long_paragraph(n_sentences: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    vocab = ["the", "government", "victims", "of", "trafficking", "and", "law", "to", "in", "officials"]
+    return [" ".join(rng.choice(vocab) for _ in range(20)).capitalize() + "." for _ in range(n_sentences)]
+
+
+def test_word_diff_of_a_long_paragraph_stays_word_level_at_both_ends() -> None:
+    # 200 sentences of a small vocabulary: too large for a token-by-token match, aligned by sentences first
+    sentences = _long_paragraph(200, seed=7)
+    old = " ".join(sentences)
+    edited = list(sentences)
+    edited[3] = edited[3].replace(".", " in 2024.")
+    edited[190] = "Authorities identified 1,450 victims."
+    new = " ".join(edited)
+    segments = word_diff(old, new)
+    assert "".join(s.text for s in segments if s.op != "insert") == old
+    assert "".join(s.text for s in segments if s.op != "delete") == new
+    inserted = [s.text for s in segments if s.op == "insert"]
+    assert any("2024" in t for t in inserted) and any("1,450" in t for t in inserted)
+    assert sum(len(t) for t in inserted) < 400  # the edits, not the whole paragraph
+
+
+def test_word_diff_of_pathological_repetition_is_complete_and_correct() -> None:
+    old, new = " ".join(["word"] * 40000), " ".join(["word"] * 20000 + ["other"] + ["word"] * 19990)
+    segments = word_diff(old, new)
+    assert "".join(s.text for s in segments if s.op != "insert") == old
+    assert "".join(s.text for s in segments if s.op != "delete") == new

@@ -153,3 +153,15 @@ def test_report_words_like_maintenance_or_not_found_do_not_make_a_report_suspect
 def test_a_small_change_is_not_suspect() -> None:
     edited = REPORT.replace("convicted 96 traffickers", "convicted 97 traffickers")
     assert judge(edited, PREVIOUS) is None
+
+
+def test_a_body_cut_near_its_end_is_suspect() -> None:
+    cut = REPORT[: REPORT.index("Traffickers increasingly use social media")]
+    reason = judge(cut, PREVIOUS)
+    assert reason is not None and reason.startswith("truncated body (HTML not closed")
+
+
+def test_a_page_reading_as_another_country_is_suspect() -> None:
+    other = REPORT.replace("CAMBODIA: Tier 3", "THAILAND: Tier 3").replace(
+        "<title>Cambodia - United States Department of State", "<title>Thailand - United States Department of State")
+    assert judge(other, PREVIOUS) == "country changed (was Cambodia, now Thailand)"
