@@ -115,6 +115,9 @@ _MAX_TOKEN_PAIRS = 250_000
 
 
 def _diff_tokens(old: list[str], new: list[str], raw: list[tuple[str, str]]) -> None:
+    if len(old) * len(new) <= _MAX_TOKEN_PAIRS:
+        _match_tokens(old, new, raw)
+        return
     head = 0
     limit = min(len(old), len(new))
     while head < limit and old[head] == new[head]:
@@ -493,7 +496,7 @@ def _tidy_segments(raw: list[tuple[str, str]]) -> tuple[Segment, ...]:
 # --------------------------------------------------------------------------- summary
 
 def _tier_summary(tier: TierChange) -> str:
-    text = f"{tier.old or 'no tier'} → {tier.new or 'no tier'}"
+    text = f"{_one_line(tier.old or 'no tier')} → {_one_line(tier.new or 'no tier')}"
     return f"{text} ({tier.direction})" if tier.direction else text
 
 

@@ -184,6 +184,8 @@ def parse_yaml(text: str, name: str) -> Any:
         raise ConfigError(f"YAML syntax error: {problem}", path=name, line=line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"YAML error: {exc}", path=name) from None
+    except RecursionError:
+        raise ConfigError("YAML nested too deeply to be a configuration file", path=name) from None
 
 
 T = TypeVar("T")

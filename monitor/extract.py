@@ -18,9 +18,10 @@ The pipeline, cheapest first, so that the expensive HTML API only ever sees a sm
    tagged with the nearest preceding heading;
 7. configured fields (regex over the region's text, or CSS).
 
-CSS selection is done by soupsieve on a BeautifulSoup tree built only when a source configures CSS, from
-the already pruned lxml tree (see :class:`_CssView`). Everything here is pure: same HTML and source, same
-document.
+CSS (``select``, ``strip``, ``css`` fields) has soupsieve's semantics: plain type/id/class selectors are
+matched on the lxml tree directly, anything else by soupsieve on a BeautifulSoup tree built only then, and
+only from the already pruned lxml tree (see :class:`_CssView`). Everything here is pure: same HTML and
+source, same document.
 """
 
 from __future__ import annotations
@@ -481,7 +482,11 @@ _ANY_BULLET = re.compile(r"[" + _BULLETS + r"]")
 _INLINE_BULLET = re.compile(r"(?:^|\s)[" + _BULLETS + r"]\s*")
 
 
-def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines: list[str]) -> list[_Text]:
+def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines: list[str],
+           leads: bool = False) -> list[_Text]:
+    """Raw blocks as normalized, chrome-free text blocks. With ``leads`` (the tip-report profile), a first
+    line that is a tier heading or a section name (``<p><b>CAMBODIA: Tier 3</b><br>The Government …``)
+    becomes a heading block of its own."""
     out: list[_Text] = []
     for raw in raws:
         for para in normalize_text(raw.text).split("\n\n"):
@@ -491,10 +496,15 @@ def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines:
                     for cleaned in (chrome.clean_line(line, ignore) for line in lines) if cleaned]
             if not kept:
                 continue
+            lead = _lead_lines(kept) if leads and raw.kind == "paragraph" and len(kept) > 1 else 0
+            if lead:
+                out.append(_Text("heading", " ".join(kept[:lead]), raw.element, raw.nested))
+                kept = kept[lead:]
             if len(kept) == 1 and raw.kind == "heading":
                 out.append(_Text("heading", kept[0], raw.element, raw.nested))
                 continue
-            parts = [("heading", " ".join(kept))] if raw.kind == "heading" else _split_bullets(raw.kind, kept)
+            parts: Iterable[tuple[BlockKind, str]] = ([("heading", " ".join(kept))] if raw.kind == "heading"
+                                                       else _split_bullets(raw.kind, kept))
             for kind, text in parts:
                 # A block made of several lines, or a bullet without its bullet, is judged again as a
                 # whole, so that the document reads the same when extracted from its own rendering.
@@ -502,6 +512,16 @@ def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines:
                 if text:
                     out.append(_Text(kind, text, raw.element, raw.nested))
     return out
+
+
+def _lead_lines(lines: list[str]) -> int:
+    """How many first lines of a paragraph form its own heading: a tier heading (possibly broken over two
+    lines) or a section name; 0 when none do."""
+    if section_name(lines[0]) or tiers.parse_tier_heading(lines[0]):
+        return 1
+    if len(lines) > 2 and len(lines[0]) <= 60 and tiers.parse_tier_heading(f"{lines[0]} {lines[1]}"):
+        return 2
+    return 0
 
 
 def _split_bullets(kind: BlockKind, lines: list[str]) -> Iterator[tuple[BlockKind, str]]:
@@ -785,11 +805,11 @@ def extract(html: str, source: Source) -> Document:
     if source.strip:
         _strip(page, regions)
     field_lines: list[str] = []
-    texts = _texts((raw for region in regions for raw in _walk(region)), ignore, field_lines)
     tip = source.profile != GENERIC_PROFILE
+    texts = _texts((raw for region in regions for raw in _walk(region)), ignore, field_lines, leads=tip)
     fields: dict[str, str | None] = {}
     if tip:
-        texts, tip_fields, blocks = _tip_document(page, regions, texts, ignore, field_lines)
+        tip_fields, blocks = _tip_document(page, regions, texts, ignore, field_lines)
         fields.update(tip_fields)
     else:
         blocks = _generic_blocks(_cut_at_end_heading(texts))
@@ -810,7 +830,9 @@ def explain(html: str, source: Source) -> Document:
 
 def _page_hints(root: Any) -> tuple[str, list[str]]:
     """The title and the h1 texts, read before pruning (a page's h1 may sit in a chrome-marked banner)."""
-    title = next((" ".join(normalize_text(_text_of(t)).split()) for t in root.iter("title")), "")
+    # The document's own <title>, not the <title> of an inline SVG icon.
+    titles = [t for t in root.iter("title") if not any(a.tag == "svg" for a in t.iterancestors())]
+    title = " ".join(normalize_text(_text_of(titles[0])).split()) if titles else ""
     h1s = [" ".join(normalize_text(_text_of(h)).split()) for h in root.iter("h1")]
     return title, h1s
 
@@ -845,7 +867,8 @@ def _strip(page: _Page, regions: list[Any]) -> None:
 
 
 def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: Sequence[re.Pattern[str]],
-                  field_lines: list[str]) -> tuple[list[_Text], dict[str, str | None], list[Block]]:
+                  field_lines: list[str]) -> tuple[dict[str, str | None], list[Block]]:
+    """Country, tier and year, and the narrative's blocks (see the module docstring, step 6)."""
     title_country = tiers.country_in_text(page.title) or next(
         (c for c in (tiers.country_in_text(h) for h in page.h1s) if c), None)
     found = _find_tier_heading(texts, title_country)
@@ -853,10 +876,10 @@ def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: S
         widened = _widen_to_tier_heading(page, regions, title_country)
         if widened is not None:
             field_lines.clear()
-            texts = _texts(_walk(widened), ignore, field_lines)
+            texts = _texts(_walk(widened), ignore, field_lines, leads=True)
             found = _find_tier_heading(texts, title_country)
     year = _report_year([page.title, *page.h1s, *(t.text for t in texts if t.kind == "heading"),
-                         *(t.text for t in texts)])
+                         *(t.text for t in texts if t.kind != "heading")])
     if found is not None:
         # A page may state the placement twice (a banner and the narrative's own heading): the repeat is
         # the tier again, not findings.
@@ -870,7 +893,7 @@ def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: S
         tier = _tier_from_narrative(narrative, country)
         default_section = None
     fields: dict[str, str | None] = {"country": country, "tier": tier, "year": year}
-    return texts, fields, _tip_blocks(narrative, default_section, ignore)
+    return fields, _tip_blocks(narrative, default_section, ignore)
 
 
 def _widen_to_tier_heading(page: _Page, regions: list[Any], title_country: str | None) -> Any | None:
@@ -878,7 +901,7 @@ def _widen_to_tier_heading(page: _Page, regions: list[Any], title_country: str |
     body = page.root.find("body")
     if body is None or regions == [body]:
         return None
-    everything = _texts(_walk(body), (), [])
+    everything = _texts(_walk(body), (), [], leads=True)
     found = _find_tier_heading(everything, title_country)
     if found is None:
         return None

@@ -61,16 +61,6 @@ LOCK_RETRY_DELAY = 0.2           # a `monitor status` probing the lock at that i
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def last_check_time(store: Store, source_id: str) -> datetime | None:
-    text = store.state(source_id).last_check
-    if not text:
-        return None
-    try:
-        return parse_time(text)
-    except ValueError:
-        return None
-
-
 # --------------------------------------------------------------------------- logging
 
 class JsonFormatter(logging.Formatter):
@@ -92,15 +82,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+RUNNER_CHECK_LINE = "checked %s: %s %s"   # runner.check_source's own result line
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 class _RunnerLineFilter(logging.Filter):
     """The runner logs its own one-line result; the service logs a richer one, so the runner's is dropped."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.name == runner.logger.name and record.msg == RUNNER_CHECK_LINE)
-
-
-RUNNER_CHECK_LINE = "checked %s: %s %s"
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def configure_logging(level: str, log_format: str, stream: Any = None) -> None:
@@ -126,7 +116,7 @@ def log_check(result: CheckResult, lag: float | None) -> None:
 
 # --------------------------------------------------------------------------- the executor
 
-_timing = threading.local()   # the scheduled run time of the job the current worker thread runs
+_timing = threading.local()   # .lag: how late (seconds) the job this worker thread runs started
 
 
 class DaemonPool:
@@ -229,6 +219,16 @@ class DaemonThreadExecutor(BaseExecutor):
 
 
 # --------------------------------------------------------------------------- the service
+
+def last_check_time(store: Store, source_id: str) -> datetime | None:
+    text = store.state(source_id).last_check
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None
+
 
 @dataclass(frozen=True)
 class ReloadOutcome:

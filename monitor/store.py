@@ -475,8 +475,8 @@ def _file_lock(path: Path, *, wait: bool, busy: str) -> Iterator[None]:
         except BlockingIOError:
             raise LockedError(busy) from None
         try:
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            # Overwritten in place, fixed width: truncating first cost ten times more than the whole lock.
+            os.pwrite(fd, b"%10d\n" % os.getpid(), 0)
         except OSError:
             pass  # the pid is informational only
         yield

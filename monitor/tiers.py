@@ -170,6 +170,7 @@ _ALIASES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     """A matching key: accents, case, apostrophe forms, '&' and a leading 'the' do not matter."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -454,8 +454,7 @@ CONFIG_CASES = [
                "sources:\n  - id: ${EVIL}\n    url: http://127.0.0.1/\n", "is not a safe id", {"EVIL": "x"}),
     ConfigCase("a YAML alias bomb (billion laughs)", alias_bomb(11), "more than 100 aliases"),
     ConfigCase("a small alias bomb under a real key", alias_bomb(8, under="defaults"), "unknown key"),
-    pytest.param(ConfigCase("10,000 nested lists", nested(10_000), "nested"), marks=pytest.mark.xfail(
-        strict=True, reason="monitor.config.parse_yaml lets PyYAML's RecursionError escape (reported)")),
+    ConfigCase("10,000 nested lists", nested(10_000), "nested too deeply"),
     ConfigCase("a Python object tag", "sources: !!python/object/apply:os.system ['true']\n", "YAML"),
     ConfigCase("an unset environment variable", "sources:\n  - id: a\n    url: http://${NO_SUCH_HOST_VAR}/\n",
                "environment variable NO_SUCH_HOST_VAR is not set"),

@@ -184,6 +184,18 @@ def test_tier_like_text_elsewhere_never_sets_the_tier(name: str, page: str) -> N
     assert extract(page, source()).tier is None, name
 
 
+@pytest.mark.parametrize("markup", [
+    "<p><b>CAMBODIA: Tier 3</b><br>" + P_TEXT + "</p>",
+    "<p>Cambodia<br>(Tier 3)<br>" + P_TEXT + "</p>",
+    "<div><strong>Cambodia (Tier 3)</strong><br>\n" + P_TEXT + "</div>",
+])
+def test_a_tier_heading_on_the_first_line_of_a_paragraph(markup: str) -> None:
+    doc = extract(f"<html><body><main>{markup}<p><b>Protection</b><br>Victims.</p></main></body></html>", source())
+    assert (doc.country, doc.tier) == ("Cambodia", "Tier 3")
+    assert list(doc.blocks) == [Block("paragraph", P_TEXT, "Overview"), Block("heading", "Protection", "Protection"),
+                                Block("paragraph", "Victims.", "Protection")]
+
+
 def test_other_countries_listed_beside_the_heading_do_not_win() -> None:
     page = ("<html><head><title>Cambodia - United States Department of State</title></head><body><main>"
             "<div class='grid'><div><p>Thailand (Tier 2)</p><p>Laos (Tier 3)</p></div>"
@@ -250,7 +262,8 @@ ITEMS = ["Increase prosecutions of traffickers.", "Amend the anti-trafficking la
     "<p>Amend the anti-trafficking law.</p><p>Train judges.</p>",
 ])
 def test_prioritized_recommendations_in_every_layout_become_items(markup: str) -> None:
-    page = f"<html><body><main><h2>Cambodia (Tier 3)</h2>{P}{markup}<h3>PROSECUTION</h3><p>Text.</p></main></body></html>"
+    page = (f"<html><body><main><h2>Cambodia (Tier 3)</h2>{P}{markup}<h3>PROSECUTION</h3><p>Text.</p></main>"
+            "</body></html>")
     blocks = extract(page, source()).blocks
     assert blocks[1] == Block("heading", "PRIORITIZED RECOMMENDATIONS", "Recommendations")
     assert list(blocks[2:5]) == [Block("item", text, "Recommendations") for text in ITEMS]
@@ -357,7 +370,8 @@ def test_strip_and_ignore_remove_what_the_user_names() -> None:
 
 
 def test_select_may_name_an_element_the_preset_treats_as_chrome() -> None:
-    page = "<html><body><main><p>Main text.</p></main><div class='sidebar'><p>Sidebar report text.</p></div></body></html>"
+    page = ("<html><body><main><p>Main text.</p></main><div class='sidebar'><p>Sidebar report text.</p></div>"
+            "</body></html>")
     doc = extract(page, source(profile="generic", select=".sidebar"))
     assert [b.text for b in doc.blocks] == ["Sidebar report text."]
 
