@@ -63,7 +63,7 @@ def build_error_alert(source: Source, message: str, consecutive_failures: int, f
         summary = f"{source.display_name}: recovered after {consecutive_failures} failed checks"
     else:
         summary = f"{source.display_name}: failing for {consecutive_failures} checks: {message}"
-    payload = {
+    payload: dict[str, Any] = {
         "id": alert_id,
         "type": "error",
         "source": source_json(source),
@@ -80,7 +80,7 @@ def build_error_alert(source: Source, message: str, consecutive_failures: int, f
 def build_test_alert(detected_at: datetime) -> Alert:
     """The alert ``monitor notify-test`` sends: clearly marked, never stored in the outbox."""
     alert_id = _alert_id("test", isoformat(detected_at))
-    payload = {
+    payload: dict[str, Any] = {
         "id": alert_id,
         "type": "test",
         "source": {"id": "test", "name": "report monitor", "url": ""},

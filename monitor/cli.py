@@ -140,13 +140,13 @@ def test_source(ctx: Context, target: str) -> None:
     from . import runner
 
     if target.startswith(("http://", "https://")):
-        source = runner.adhoc_source(target, ctx.config if ctx.config_file.exists() else None)
+        config = ctx.config if ctx.config_file.exists() else None
+        source = runner.adhoc_source(target, config)
     else:
         config = ctx.config
-        ctx.source_ids((target,))
-        source = config.source(target)
-        assert source is not None
-    document = runner.preview(source, ctx.config if ctx.config_file.exists() else None)
+        ctx.source_ids((target,))  # a UsageError naming the known ids when it is not one of them
+        source = next(s for s in config.sources if s.id == target)
+    document = runner.preview(source, config)
     click.echo(runner.describe_document(source, document))
 
 
