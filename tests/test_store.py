@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import multiprocessing
+import multiprocessing.queues
+import multiprocessing.synchronize
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,3 +186,28 @@ def test_storage_root_that_is_a_file_is_reported(tmp_path: Path) -> None:
     blocker.write_text("i am a file")
     with pytest.raises(StoreError, match="cannot create storage root"):
         Store(blocker)
+
+
+def _open_store(root: str, barrier: multiprocessing.synchronize.Barrier,
+                errors: multiprocessing.queues.Queue) -> None:  # type: ignore[type-arg]
+    barrier.wait(20)
+    try:
+        with Store(root) as store:
+            store.state("khm")
+        errors.put("")
+    except StoreError as exc:
+        errors.put(str(exc))
+
+
+def test_processes_opening_a_new_root_together_all_succeed(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    for round_ in range(8):
+        root = tmp_path / f"root{round_}"
+        barrier, errors = ctx.Barrier(5), ctx.Queue()
+        procs = [ctx.Process(target=_open_store, args=(str(root), barrier, errors)) for _ in range(5)]
+        for p in procs:
+            p.start()
+        outcomes = [errors.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(10)
+        assert outcomes == [""] * 5
