@@ -120,28 +120,38 @@ _SECTORS = ("agriculture", "construction", "domestic work", "fishing", "mining",
 
 _SENTENCES = (
     "Authorities investigated {n1} cases in {y}, compared with {n2} cases in {py}, and convicted {n3} traffickers.",
-    "The government prosecuted {n1} alleged traffickers, including {n3} for labor trafficking, compared with {n2} the previous year.",
+    "The government prosecuted {n1} alleged traffickers, including {n3} for labor trafficking, compared"
+    " with {n2} the previous year.",
     "{Org} identified {n1} victims of trafficking, including {n3} {victims}, and referred them to care.",
     "Courts sentenced convicted traffickers to terms ranging from {n3} to {n4} years' imprisonment.",
     "Observers reported that {org} lacked the resources to investigate cases involving {victims} in {sector}.",
-    "The government allocated {n1} million in its national currency to victim services, an increase from {n2} million in {py}.",
+    "The government allocated {n1} million in its national currency to victim services, an increase from"
+    " {n2} million in {py}.",
     "NGOs reported that traffickers exploited {victims} in {sector} and {sector2}, often through debt bondage.",
     "{Org} trained {n1} officials on victim identification and the investigation of trafficking crimes.",
-    "The government did not report any investigations, prosecutions, or convictions of officials complicit in trafficking.",
-    "Corruption and official complicity in trafficking crimes remained significant concerns, inhibiting law enforcement action.",
-    "The anti-trafficking law criminalized sex trafficking and labor trafficking and prescribed penalties of {n3} to {n4} years.",
-    "The government maintained {n3} shelters for victims, which provided medical care, counseling and legal assistance.",
+    "The government did not report any investigations, prosecutions, or convictions of officials"
+    " complicit in trafficking.",
+    "Corruption and official complicity in trafficking crimes remained significant concerns, inhibiting"
+    " law enforcement action.",
+    "The anti-trafficking law criminalized sex trafficking and labor trafficking and prescribed"
+    " penalties of {n3} to {n4} years.",
+    "The government maintained {n3} shelters for victims, which provided medical care, counseling and"
+    " legal assistance.",
     "Victims could apply for temporary residence permits, but {org} granted only {n3} such permits during the year.",
-    "The government continued to implement its national action plan and conducted awareness campaigns in {n3} provinces.",
-    "Traffickers recruited {victims} with fraudulent offers of employment in {sector} abroad and confiscated their passports.",
+    "The government continued to implement its national action plan and conducted awareness campaigns in"
+    " {n3} provinces.",
+    "Traffickers recruited {victims} with fraudulent offers of employment in {sector} abroad and"
+    " confiscated their passports.",
     "Experts noted that the lack of a formal referral mechanism left many {victims} unidentified.",
     "{Org} cooperated with foreign governments on {n3} transnational investigations and extradited {n5} suspects.",
     "The government did not make efforts to reduce the demand for commercial sex acts or for forced labor in {sector}.",
     "Labor inspectors conducted {n1} inspections but lacked authority to enter private homes where {victims} worked.",
-    "Some victims were penalized for unlawful acts traffickers compelled them to commit, such as immigration violations.",
+    "Some victims were penalized for unlawful acts traffickers compelled them to commit, such as"
+    " immigration violations.",
     "The government funded a hotline that received {n1} calls, {n3} of which it referred to {org}.",
     "Civil society organizations provided most victim services with limited government funding.",
-    "The government amended its labor code to regulate recruitment agencies and prohibit the charging of recruitment fees.",
+    "The government amended its labor code to regulate recruitment agencies and prohibit the charging of"
+    " recruitment fees.",
     "Authorities reported {n3} investigations of forced labor in {sector}, none of which resulted in a conviction.",
 )
 _RECOMMENDATIONS = (
@@ -275,7 +285,7 @@ def _slug(text: str) -> str:
 
 
 def _token(rng: random.Random, n: int = 16) -> str:
-    return "%0*x" % (n, rng.getrandbits(4 * n))
+    return f"{rng.getrandbits(4 * n):0{n}x}"
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

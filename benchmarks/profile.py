@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     session = profiler.last_session
     assert session is not None
     root = session.root_frame()
+    if root is None:
+        args.output.write_text("no samples\n", encoding="utf-8")
+        return 0
     table = flat_table(root, args.top)
     tree = profiler.output_text(unicode=True, color=False, show_all=False)
     args.output.write_text(f"{len(config.sources)} sources, {root.time:.2f}s sampled\n\n"

@@ -31,6 +31,7 @@ __all__ = [
     "clean_line",
     "is_chrome_marker",
     "is_end_heading",
+    "strip_heading_controls",
 ]
 
 # Elements whose whole subtree is page furniture. <header> is handled apart: inside <main>/<article> it is
@@ -109,9 +110,12 @@ def _rule(name: str, pattern: str, action: Action = "drop", max_words: int = 0) 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DATE = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-         r"(?:\d{1,2}\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2},?\s+\d{4}|\d{4}-\d\d-\d\d"
-         r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?:,?\s+(?:at\s+)?\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?"
-         r"(?:\s*[A-Z]{2,4})?)?")
+         r"(?:\d{1,2}\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2},?\s+\d{4}"
+         r"|\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"   # ISO 8601
+         r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}|" + _MONTH + r",?\s+\d{4}"                               # June 2024
+         r"|\d+\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"     # 3 hours ago
+         r"|yesterday|today|just\s+now)"
+         r"(?:,?\s+(?:at\s+)?\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?")
 
 LINE_RULES: tuple[LineRule, ...] = (
     # Stamps inside a line: the rest of the line is kept.
@@ -126,8 +130,12 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("bare date", r"^" + _DATE + r"$", max_words=8),
     _rule("accessed on", r"^(?:accessed|retrieved|printed|print\s+date)(?:\s+on)?\s*:?\s*" + _DATE + r"\W*$",
           max_words=12),
-    _rule("generated at", r"^(?:page\s+)?(?:generated|rendered|created|cached|served|built)\s+(?:at|on|by)\b"
-          r".{0,80}$", max_words=14),
+    _rule("generated at", r"^(?:page\s+)?(?:generated|rendered|created|cached|served|built)\s+(?:(?:at|on|by)\b"
+          r".{0,80}|" + _DATE + r"\W*)$", max_words=14),
+    # "Available on ecoi.net since: 2 July 2020", "Date added: 12/03/2024", "Indexed since: …"
+    _rule("labelled date", r"^[^:]{0,60}?\b(?:since|updated|added|modified|reviewed|indexed|archived|uploaded|"
+          r"published|posted|released|created|date|generated|rendered|cached|built|printed|retrieved|accessed|"
+          r"checked|crawled|fetched|time|timestamp)\s*:\s*" + _DATE + r"\W*$", max_words=14),
     _rule("server time", r"^(?:current|server|local)\s+(?:date|time)\b.{0,60}$", max_words=10),
     _rule("byline", r"^(?:(?:by|posted\s+by)\s+[^|]{1,80}\|\s*)?" + _DATE + r"(?:\s*\|\s*(?:topics?|tags?|"
           r"categories|category|posted\s+in|filed\s+under)\s*:?[^|]{0,120})*$", max_words=40),
@@ -141,7 +149,7 @@ LINE_RULES: tuple[LineRule, ...] = (
           max_words=40),
     _rule("disclaimer", r"^disclaimer"),
     _rule("not a UNHCR publication", r"^this\s+is\s+not\s+a\s+unhcr\s+publication"),
-    _rule("external link notice", r"^(?:external\s+link|links?\s+to\s+external\s+websites?|you\s+are\s+"
+    _rule("external link notice", r"^(?:external\s+links?|links?\s+to\s+external\s+websites?|you\s+are\s+"
           r"(?:now\s+)?leaving|the\s+appearance\s+of\s+external\s+hyperlinks)\b", max_words=60),
     _rule("ecoi.net summary", r"^(?:ecoi\.net\s+(?:summary|description)|this\s+document\s+is\s+"
           r"(?:also\s+)?available\s+in)\b", max_words=30),
@@ -164,16 +172,33 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("page generated", r"^(?:page\s+)?(?:generated|rendered|served)\s+in\s+[\d.,]+\s*(?:ms|s|sec|"
           r"secs|seconds|milliseconds)\b.{0,80}$", max_words=24),
     _rule("visitor counter", r"^(?:you\s+are\s+visitor|visitors?|visitor\s+count|page\s+views?|views?|"
-          r"hits?|counter)\b\s*(?:no\.?|number|#)?\s*:?\s*[\d,. ]+\W*$|[\d,. ]+\s+(?:visitors|views|hits|"
-          r"page\s+views)\W*$", max_words=8),
+          r"hits?|counter|reads?|downloads?)\b\s*(?:no\.?|number|#)?\s*:?\s*[\d,. ]+[kKmM]?\W*$|"
+          r"[\d,. ]+[kKmM]?\s+(?:visitors|views|hits|page\s+views|reads|downloads)\W*$", max_words=8),
     _rule("session token", r"^(?:session(?:\s+id)?|request\s+id|ray\s+id|trace\s+id|token|csrf|nonce|"
           r"build|revision)\s*[:#=]\s*"
           r"\S+$", max_words=5),
-    _rule("page views sentence", r"^this\s+page\s+(?:has\s+been\s+)?(?:viewed|visited)\s+[\d,.]+\s+times\W*$"),
+    _rule("page views sentence", r"^this\s+(?:page|article|report|document|story|post)\s+(?:has\s+been\s+)?"
+          r"(?:viewed|visited|read)\s+[\d,.]+\s+times\W*$"),
+    # "1,284 people viewed this page", "312 readers have read this", "Viewed 1,204 times"
+    _rule("viewed by", r"^[\d,. ]+[kKmM]?\s+(?:people|persons|users|visitors|readers|times?)\s+(?:have\s+|has\s+)?"
+          r"(?:viewed|visited|read|seen|liked|shared|downloaded)\b.{0,40}$|^(?:viewed|read|visited|downloaded)\s+"
+          r"[\d,. ]+[kKmM]?\s+times\W*$", max_words=12),
     _rule("you are here", r"^you\s+are\s+here\b", max_words=24),
+    _rule("table of contents", r"^(?:on\s+this\s+page|in\s+this\s+(?:section|article|report)|(?:table\s+of\s+)?"
+          r"contents|jump\s+to(?:\s+section)?|skip\s+to\s+section)\s*:?$", max_words=4),
     _rule("copyright", r"^(?:©|\(c\)|copyright\b)", max_words=40),
     _rule("all rights reserved", r"^.{0,300}?\ball\s+rights\s+reserved\b", max_words=30),
     _rule("cookie notice", r"^(?:this\s+(?:web)?site\s+uses\s+cookies|we\s+use\s+cookies)\b", max_words=60),
+    # Other cookie notices: a short line about the site's cookies ("Cookies help us deliver our services.",
+    # "By continuing to browse you agree to our use of cookies").
+    _rule("cookie wording", r"^.{0,200}?(?:\b(?:use|uses|using|accept|allow|of)\s+(?:all\s+)?cookies\b|"
+          r"\bcookies?\s+(?:help\s+us|policy|settings|preferences|consent|notice)\b)", max_words=40),
+    # "This site is managed by the Bureau of Public Affairs, U.S. Department of State. External links …"
+    _rule("site managed by", r"^this\s+(?:web\s*)?(?:site|page)\s+is\s+(?:managed|maintained|operated|run|"
+          r"administered)\s+by\b", max_words=60),
+    # A bar of links: "Privacy Notice | FOIA | Copyright Information | FirstGov" (words only: a row of
+    # figures such as "Prosecutions | 126 | 97" is data).
+    _rule("link bar", r"^[^|\d]{1,40}(?:\s+\|\s+[^|\d]{1,40}){2,}$", max_words=30),
     _rule("javascript notice", r"^(?:(?:please\s+)?enable\s+javascript\b|javascript\s+(?:is\s+)?"
           r"(?:required|disabled)\b)", max_words=30),
     _rule("separators only", r"^[\W_]+$"),
@@ -224,7 +249,20 @@ def clean_line(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
     for extra_pattern in extra:
         if extra_pattern.search(line):
             return ""
+    if " | " in line and all(_drops(part.strip()) for part in line.split(" | ")):
+        return ""   # "© 2024 ACCORD | 1,204,552 hits": every part of the line is chrome
     return line
+
+
+def _drops(line: str) -> bool:
+    """Whether a drop rule removes ``line`` as a whole."""
+    if not line:
+        return True
+    words = line.count(" ") + 1
+    for limit, pattern in _BUCKETS:
+        if words <= limit:
+            return pattern.match(line) is not None
+    return False
 
 
 def matching_rule(line: str) -> str | None:
@@ -237,6 +275,20 @@ def matching_rule(line: str) -> str | None:
         if (not rule.max_words or words <= rule.max_words) and rule.pattern.match(line):
             return rule.name
     return None
+
+
+# Controls set inside a heading: a show/hide toggle, a permalink sign ("PROSECUTION Show/Hide", "Prosecution¶").
+_HEADING_CONTROLS = re.compile(
+    r"(?:\s*[|·•]?\s*(?:show\s*/\s*hide|hide\s*/\s*show|show(?:\s+(?:more|less|all|section))?|"
+    r"hide(?:\s+(?:all|section))?|expand(?:\s+all)?|collapse(?:\s+all)?|toggle(?:\s+section)?|open|close|"
+    r"permalink|link\s+to\s+this\s+section)(?:\s*[+\-−▾▸▼▲►]+)?|\s*[¶§#🔗▾▸▼▲►]+)+\s*$", re.IGNORECASE)
+
+
+def strip_heading_controls(text: str) -> str:
+    """A heading's text without the controls set after it (``PROSECUTION Show/Hide`` -> ``PROSECUTION``)."""
+    if len(text) > 120:
+        return text
+    return _HEADING_CONTROLS.sub("", text).strip()
 
 
 def is_end_heading(text: str) -> bool:

@@ -8,14 +8,16 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 from .config import Config, config_path, load_config
 from .errors import ConfigError, MonitorError, UsageError
 from .store import Store
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -163,6 +165,8 @@ def demo(keep: bool) -> None:
 # --------------------------------------------------------------------------- review: diff, history, report
 
 def _console(color: bool | None) -> Console:
+    from rich.console import Console  # imported when needed: `monitor check` starts faster without it
+
     # --color forces ANSI even into a pipe; --no-color gives the plain [-removed-]{+added+} markers.
     return Console(force_terminal=color, no_color=color is False, highlight=False, soft_wrap=True)
 

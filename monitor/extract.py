@@ -26,6 +26,7 @@ source, same document.
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
 import threading
@@ -36,8 +37,6 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-import soupsieve
-from bs4 import BeautifulSoup
 from lxml import etree
 
 from monitor import chrome, tiers
@@ -49,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "SECTION_NAMES", "explain", "extract", "normalize_text"]
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 """Bumped whenever the preset or the algorithm changes what is kept (stored versions are then re-extracted
 before comparing, so that an upgrade never alerts)."""
 
@@ -70,6 +69,7 @@ _TRANSLATION: dict[int, str | None] = {
     **{ord(c): "'" for c in "‘’‚‛′＇`´"},
     **{ord(c): '"' for c in "“”„‟″〝〞＂«»"},
     **{ord(c): "-" for c in "‐‑"},                                       # hyphens stay hyphens
+    ord("…"): "...",
     **{ord(c): " - " for c in "‒–—―−﹘﹣－"},                              # dashes: one spaced form
     ord(_LINE_BREAK): "\n",
     ord(_PARAGRAPH_BREAK): "\n\n",
@@ -83,6 +83,8 @@ def normalize_text(text: str) -> str:
     whitespace collapsed. Line breaks (``<br>`` while walking, U+2028) become ``\\n``, kept one per line."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if _INNER_DASH_CHARS.intersection(text):
+        text = _INNER_DASH.sub("-", text)
     text = _SPACE_RUN.sub(" ", text.translate(_TRANSLATION))
     if "\n" in text:
         text = _AROUND_NEWLINE.sub("\n", text)
@@ -90,6 +92,10 @@ def normalize_text(text: str) -> str:
 
 
 _SPACE_RUN = re.compile(r"  +")
+# An en dash or a minus sign between two letters or digits joins them as a hyphen does ("2024–2028"): one
+# form of a range however it is typed. Spaced or em dashes stay the spaced dash of the translation above.
+_INNER_DASH_CHARS = frozenset("‒–−")
+_INNER_DASH = re.compile(r"(?<=\w)[‒–−](?=\w)")
 _AROUND_NEWLINE = re.compile(r" ?\n ?")
 
 
@@ -143,12 +149,14 @@ _FORM_CONTENT_PARAGRAPHS = 3
 
 def _prune(root: Any) -> None:
     """Remove page chrome from ``root``'s subtree in place (texts that follow a removed element stay)."""
+    _unwrap_heading_buttons(root)
     etree.strip_elements(root, *chrome.CHROME_TAGS, with_tail=False)
     keep, keep_header = _keepers(root)
     doomed = [el for el in _OUTER_HEADERS(root) if el not in keep and el not in keep_header]
     doomed += [el for el in root.iter("form")
                if el not in keep and sum(1 for _ in islice(el.iter("p"), _FORM_CONTENT_PARAGRAPHS + 1))
                <= _FORM_CONTENT_PARAGRAPHS]
+    doomed += [el for el in root.iter("ul", "ol") if el not in keep and _is_jump_list(el)]
     for el in doomed:
         _drop(el)
     # Attribute values, in document order: an element's own attributes come right after it, then those of
@@ -163,12 +171,43 @@ def _prune(root: Any) -> None:
             continue
         el = value.getparent()
         if el is None or el.tag in _PROTECTED_TAGS or el in keep or (
-                el in keep_header and marker in chrome.HEADER_MARKERS):
+                marker in chrome.HEADER_MARKERS and (el in keep_header or el.tag in _HEADING_TAGS)):
+            # A heading marked "header" is an accordion's or a card's heading ("accordion-header"),
+            # not the page's header.
             continue
         while index < len(values) and values[index].getparent() is el:
             index += 1
         index += int(_COUNT_MARKER_ATTRIBUTES(el))
         _drop(el)
+
+
+_BUTTONS = etree.XPath(".//button")
+
+
+def _is_jump_list(el: Any) -> bool:
+    """A list of in-page links only ("On this page: Prosecution, Protection, …"): a table of contents,
+    however it is marked, never narrative."""
+    items = [child for child in el if isinstance(child.tag, str)]
+    if not items or any(item.tag != "li" for item in items):
+        return False
+    for item in items:
+        links = [a for a in item.iter("a")]
+        if len(links) != 1 or not (links[0].get("href") or "").startswith("#"):
+            return False
+        if " ".join(_text_of(item).split()) != " ".join(_text_of(links[0]).split()):
+            return False
+    return True
+
+
+def _unwrap_heading_buttons(root: Any) -> None:
+    """Turn the buttons of collapsible sections into plain text: a button inside a heading, or one that
+    opens a region (``aria-expanded``/``aria-controls``) and names a report section, is the section's
+    title (the WAI-ARIA accordion pattern), not a control to remove with the other buttons."""
+    for button in _BUTTONS(root):
+        in_heading = any(a.tag in _HEADING_TAGS for a in button.iterancestors())
+        if in_heading or ((button.get("aria-expanded") is not None or button.get("aria-controls") is not None)
+                          and section_name(" ".join(_text_of(button).split())) is not None):
+            button.tag = "span"
 
 
 def _keepers(root: Any) -> tuple[set[Any], set[Any]]:
@@ -240,7 +279,7 @@ class _CssView:
     def __init__(self, root: Any) -> None:
         self._root = root
         self._elements: list[Any] = []
-        self._soup: BeautifulSoup | None = None
+        self._soup: Any = None    # a BeautifulSoup, built on the first selector that needs one
 
     def select(self, selector: str, what: str = "selector") -> list[Any]:
         simple = _simple_selector(selector)
@@ -249,6 +288,11 @@ class _CssView:
         return self.select_with_soup(selector, what)
 
     def select_with_soup(self, selector: str, what: str = "selector") -> list[Any]:
+        # Imported here: BeautifulSoup and soupsieve cost a tenth of a second at start-up, and only sources
+        # with CSS rules beyond type/id/class ever need them.
+        import soupsieve
+        from bs4 import BeautifulSoup
+
         if self._soup is None:
             self._elements = list(self._root.iter(etree.Element))
             for index, el in enumerate(self._elements):
@@ -431,11 +475,16 @@ def _walk(region: Any) -> list[_Raw]:
         if text:
             buf.append(text.replace("\n", _LINE_BREAK) if depth["pre"] else text)
 
+    layout: list[bool] = []   # per open table: whether it lays out the page rather than holding data
     for event, el in etree.iterwalk(region, events=("start", "end")):
         tag = el.tag
         if not isinstance(tag, str):
             continue
         counter = _DEPTH_KEY.get(tag)
+        if tag == "table" and event == "start":
+            layout.append(_is_layout_table(el))
+        if counter == "cell" and layout[-1]:
+            counter = None        # the report in a layout table's cell is no table data
         if event == "start":
             if tag in _BLOCK_TAGS:
                 flush()
@@ -444,6 +493,10 @@ def _walk(region: Any) -> list[_Raw]:
                     depth[counter] += 1
             elif tag == "br":
                 buf.append(_LINE_BREAK)
+            elif tag in _CELL_TAGS and layout and layout[-1]:
+                # A cell of a layout table is a column of the page: a block container of its own.
+                flush()
+                stack.append(el)
             elif tag in _CELL_TAGS:
                 # A table row is one line: "Publisher | United States Department of State" reads as the
                 # metadata line it is, and a row of a placements table stays together.
@@ -455,6 +508,11 @@ def _walk(region: Any) -> list[_Raw]:
                 stack.pop()
                 if counter:
                     depth[counter] -= 1
+                if tag == "table":
+                    layout.pop()
+            elif tag in _CELL_TAGS and layout and layout[-1]:
+                flush()
+                stack.pop()
             elif tag in _CELL_TAGS:
                 buf.append(" ")
             if el is not region:
@@ -464,6 +522,15 @@ def _walk(region: Any) -> list[_Raw]:
 
 
 _DEPTH_KEY = {**{h: "heading" for h in _HEADING_TAGS}, "li": "li", "table": "cell", "pre": "pre"}
+# A table one of whose cells holds at least this much text lays out the page (the 2001-2005 state.gov pages:
+# a navigation column beside the report); no cell of a data table (placements, metadata) comes near it.
+_LAYOUT_CELL_CHARS = 400
+
+
+def _is_layout_table(table: Any) -> bool:
+    if _text_length(table) < _LAYOUT_CELL_CHARS:
+        return False
+    return any(_text_length(cell) >= _LAYOUT_CELL_CHARS for cell in table.iter("td", "th"))
 
 
 # --------------------------------------------------------------------------- raw blocks into text blocks
@@ -493,25 +560,69 @@ def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines:
             lines = [line for line in para.split("\n") if line]
             field_lines.extend(lines)
             kept = [tiers.normalize_tier_mentions(cleaned)
-                    for cleaned in (chrome.clean_line(line, ignore) for line in lines) if cleaned]
-            if not kept:
-                continue
-            lead = _lead_lines(kept) if leads and raw.kind == "paragraph" and len(kept) > 1 else 0
-            if lead:
-                out.append(_Text("heading", " ".join(kept[:lead]), raw.element, raw.nested))
-                kept = kept[lead:]
-            if len(kept) == 1 and raw.kind == "heading":
-                out.append(_Text("heading", kept[0], raw.element, raw.nested))
-                continue
-            parts: Iterable[tuple[BlockKind, str]] = ([("heading", " ".join(kept))] if raw.kind == "heading"
-                                                       else _split_bullets(raw.kind, kept))
-            for kind, text in parts:
-                # A block made of several lines, or a bullet without its bullet, is judged again as a
-                # whole, so that the document reads the same when extracted from its own rendering.
-                text = chrome.clean_line(text, ignore)
-                if text:
-                    out.append(_Text(kind, text, raw.element, raw.nested))
+                    for cleaned in (chrome.clean_line(_without_controls(line, raw.kind), ignore) for line in lines)
+                    if cleaned]
+            groups = [kept] if raw.kind == "heading" else _line_groups(kept, tier_headings=leads)
+            for group in groups:
+                if group:
+                    out.extend(_group_texts(raw, group, ignore, leads))
     return out
+
+
+def _group_texts(raw: _Raw, kept: list[str], ignore: Sequence[re.Pattern[str]], leads: bool) -> Iterator[_Text]:
+    """The text blocks of one group of lines of a raw block."""
+    if leads and raw.kind == "paragraph" and (run_in := tiers.run_in_heading(kept[0])) is not None:
+        # "<b>BURMA: Tier 3</b> The Government of Burma …": the heading, then the paragraph it opens.
+        yield _Text("heading", kept[0][:len(kept[0]) - len(run_in[1])].strip(), raw.element, raw.nested)
+        kept = [run_in[1], *kept[1:]]
+    lead = _lead_lines(kept) if leads and raw.kind == "paragraph" and len(kept) > 1 else 0
+    if lead:
+        yield _Text("heading", " ".join(kept[:lead]), raw.element, raw.nested)
+        kept = kept[lead:]
+    if len(kept) == 1 and raw.kind == "heading":
+        yield _Text("heading", kept[0], raw.element, raw.nested)
+        return
+    parts: Iterable[tuple[BlockKind, str]] = ([("heading", " ".join(kept))] if raw.kind == "heading"
+                                               else _split_bullets(raw.kind, kept))
+    for kind, text in parts:
+        # A block made of several lines, or a bullet without its bullet, is judged again as a
+        # whole, so that the document reads the same when extracted from its own rendering.
+        text = chrome.clean_line(text, ignore)
+        if text:
+            yield _Text(kind, text, raw.element, raw.nested)
+
+
+def _without_controls(line: str, kind: BlockKind) -> str:
+    """A heading line without the show/hide toggle or permalink sign set inside it (``PROSECUTION
+    Show/Hide``, ``Prosecution¶``). Other lines lose them only when what remains is a section title or a
+    tier heading: a sentence that ends in "show" keeps it."""
+    head = chrome.strip_heading_controls(line)
+    if head == line or not head:
+        return line
+    if kind == "heading" or section_name(head) or tiers.parse_tier_heading(head):
+        return head
+    return line
+
+
+def _line_groups(lines: list[str], tier_headings: bool) -> list[list[str]]:
+    """The lines of one block of text, grouped into the blocks they form. With ``tier_headings``, a tier
+    heading line (and the country line just before a bare tier) is a block of its own, so that a heading
+    set among other lines (the seed page with one <br> per line and no blank line) is still found. Other
+    lines stay together: a <br> inside a paragraph is a line wrap, not a new paragraph."""
+    if len(lines) < 2 or not tier_headings:
+        return [lines]
+    groups: list[list[str]] = [[]]
+    for index, line in enumerate(lines):
+        heading = tiers.parse_tier_heading(line) if index and len(line) <= 120 else None
+        if heading is None:
+            groups[-1].append(line)
+            continue
+        current = groups[-1]
+        opening = [current.pop()] if (heading.country is None and len(current) > 1
+                                       and tiers.is_country_name(current[-1])) else []
+        groups.append([*opening, line])
+        groups.append([])
+    return [group for group in groups if group]
 
 
 def _lead_lines(lines: list[str]) -> int:
@@ -614,7 +725,13 @@ def _find_tier_heading(texts: Sequence[_Text], title_country: str | None) -> _Fo
     named: list[_Found] = []
     bare: list[_Found] = []
     for index, block in enumerate(texts):
-        if block.nested or block.kind == "item" or len(block.text) > 120:
+        if block.kind == "item" or len(block.text) > 120:
+            continue
+        if block.nested:
+            # A table row is a placement only when it is the page's own key/value row: "Tier placement | Tier 3".
+            labelled = tiers.labelled_tier(block.text)
+            if labelled is not None:
+                bare.append(_Found(labelled, None, index + 1))
             continue
         heading = tiers.parse_tier_heading(block.text)
         if heading is None:
@@ -626,7 +743,7 @@ def _find_tier_heading(texts: Sequence[_Text], title_country: str | None) -> _Fo
         if previous is not None and not previous.nested and _is_country_line(previous.text, title_country):
             # A heading broken over two blocks: "Cambodia" then "(Tier 3)".
             named.append(_Found(heading.tier, tiers.canonical_country(previous.text), index + 1))
-        else:
+        elif not _defines_tier(texts, index):
             bare.append(_Found(heading.tier, None, index + 1))
     if title_country:
         named = [f for f in named if f.country == title_country] or (
@@ -636,6 +753,31 @@ def _find_tier_heading(texts: Sequence[_Text], title_country: str | None) -> _Fo
     if len({f.tier for f in bare}) == 1:
         return _Found(bare[0].tier, title_country, bare[0].start)
     return None
+
+
+def _defines_tier(texts: Sequence[_Text], index: int) -> bool:
+    """Whether the block at ``index`` names a tier that the next block explains (a key to the tier system:
+    "Tier 2 Watch List" then "Countries whose governments …"), rather than states a placement."""
+    return index + 1 < len(texts) and tiers.is_tier_definition(texts[index + 1].text)
+
+
+def _narrative_of(texts: Sequence[_Text], country: str | None) -> list[_Text]:
+    """The blocks that belong to this country's narrative: up to the next country's tier heading (a page of
+    several narratives), without lines that only list a placement (sidebars, tables of other countries'
+    tiers) and without explanations of the tier system."""
+    kept: list[_Text] = []
+    for index, block in enumerate(texts):
+        if not block.nested and country and len(block.text) <= 120:
+            heading = tiers.parse_tier_heading(block.text)
+            if heading is not None and heading.country not in (None, country) \
+                    and tiers.is_country_name(heading.country):
+                break
+        if tiers.placement_listing(block.text) is not None or tiers.is_tier_definition(block.text):
+            continue
+        if len(block.text) <= 120 and tiers.canonical_tier(block.text) and _defines_tier(texts, index):
+            continue
+        kept.append(block)
+    return kept
 
 
 def _repeats_heading(block: _Text, found: _Found) -> bool:
@@ -656,7 +798,8 @@ def _tier_from_narrative(texts: Sequence[_Text], country: str | None) -> str | N
     reports' formula) wins over an earlier one."""
     found: str | None = None
     for block in texts:
-        if "tier" not in block.text.lower():
+        lowered = block.text.lower()
+        if "tier" not in lowered and "special case" not in lowered:
             continue
         for sentence in split_sentences(block.text):
             tier = tiers.tier_from_sentence(sentence, country)
@@ -731,6 +874,13 @@ def _tip_blocks(texts: Sequence[_Text], default_section: str | None,
         while kind == "paragraph" and (run_in := _run_in(text)) is not None:
             section, lead, text = run_in
             emit("heading", lead)
+            # What is left may itself be only a section name: a heading, as it would be on its own.
+            if len(text) <= 90 and (name := section_name(text)):
+                section = name
+                emit("heading", text.rstrip(": "))
+                text = ""
+        if not text:
+            continue
         if section == RECOMMENDATIONS and kind != "heading":
             for part in _split_semicolons(text):
                 emit("item", part)
@@ -795,6 +945,8 @@ def extract(html: str, source: Source) -> Document:
     Raises :class:`~monitor.errors.ExtractError` when the source's ``select`` matches nothing, when one of
     its selectors or patterns is invalid, or when the page has no text at all.
     """
+    if _is_plain_text(html):
+        html = _as_preformatted(html)
     root = _parse(html)
     if root is None:
         raise ExtractError("the page has no text")
@@ -821,6 +973,18 @@ def extract(html: str, source: Source) -> Document:
     if not blocks and not any(v for v in fields.values()) and not _has_text(html):
         raise ExtractError("the page has no text")
     return Document(fields=fields, blocks=tuple(blocks))
+
+
+_MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*(?:\s[^>]*)?/?|/[a-zA-Z][\w:-]*\s*|!--.*?--|![a-zA-Z][^>]*)>", re.DOTALL)
+
+
+def _is_plain_text(text: str) -> bool:
+    """A body without any markup (a text/plain page, like the seed file): its line breaks are its structure."""
+    return bool(text.strip()) and _MARKUP.search(text) is None
+
+
+def _as_preformatted(text: str) -> str:
+    return "<html><body><pre>" + html_lib.escape(text, quote=False) + "</pre></body></html>"
 
 
 def explain(html: str, source: Source) -> Document:
@@ -883,13 +1047,14 @@ def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: S
     if found is not None:
         # A page may state the placement twice (a banner and the narrative's own heading): the repeat is
         # the tier again, not findings.
-        narrative = _cut_at_end_heading([t for t in texts[found.start:] if not _repeats_heading(t, found)])
         country = found.country or title_country
+        narrative = _cut_at_end_heading(_narrative_of(
+            [t for t in texts[found.start:] if not _repeats_heading(t, found)], country))
         tier: str | None = found.tier
         default_section: str | None = OVERVIEW
     else:
-        narrative = _cut_at_end_heading(list(texts))
         country = title_country
+        narrative = _cut_at_end_heading(_narrative_of(texts, country))
         tier = _tier_from_narrative(narrative, country)
         default_section = None
     fields: dict[str, str | None] = {"country": country, "tier": tier, "year": year}

@@ -7,9 +7,12 @@ disk and SMTP live in the stages; this module only decides what a result means.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -37,6 +40,10 @@ class CheckContext:
     store: Store
     fetcher: Fetcher
     now: Callable[[], datetime] = utcnow
+    # Held from the end of the fetch to the end of the check: many threads may wait on the network, but
+    # more threads doing the CPU work than there are cores only fight over the GIL (measured: 8 threads
+    # spent 40% more CPU per page than 2 for no gain in time).
+    processing: AbstractContextManager[Any] = field(default_factory=nullcontext)
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,11 @@ class PassOutcome:
     results: list[CheckResult]
     delivery_note: str = ""
     delivery: Any = field(default=None)
+
+
+def processing_slots(config: Config) -> int:
+    """How many sources are processed (extracted, compared, stored) at once: one per core, at most."""
+    return max(1, min(config.fetch.workers, os.cpu_count() or 1))
 
 
 def fetch_settings(config: Config) -> FetchSettings:
@@ -57,7 +69,8 @@ def run_pass(config: Config, source_ids: Sequence[str] | None = None, *,
     store = Store(config.storage)
     try:
         with Fetcher(fetch_settings(config)) as fetcher:
-            ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now)
+            ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now,
+                               processing=threading.BoundedSemaphore(processing_slots(config)))
             wanted = set(source_ids) if source_ids else None
             sources = [s for s in config.sources if wanted is None or s.id in wanted]
             results = check_sources(ctx, sources, progress=progress)
@@ -128,6 +141,17 @@ def _check_locked(source: Source, ctx: CheckContext) -> CheckResult:
         page = ctx.fetcher.fetch(source.url, timeout=source.timeout,
                                  etag=state.etag if use_validators else None,
                                  last_modified=state.last_modified if use_validators else None)
+    except FetchError as exc:
+        return _failed(source, ctx, state, str(exc))
+    with ctx.processing:
+        return _process(source, ctx, state, latest, fingerprint, page)
+
+
+def _process(source: Source, ctx: CheckContext, state: SourceState, latest: Version | None, fingerprint: str,
+             page: Page) -> CheckResult:
+    """Everything after the fetch: extract, compare with the stored version, store, queue the alert."""
+    store = ctx.store
+    try:
         if latest is not None and _known_bytes(page, state, latest, fingerprint):
             return _unchanged(source, ctx, state, page, latest, detail="not modified")
         try:
@@ -137,7 +161,7 @@ def _check_locked(source: Source, ctx: CheckContext) -> CheckResult:
                 raise
             document = Document()   # an empty answer is a suspect page (SPEC §5), held below, not a failure
         previous = _previous_document(source, store, latest, fingerprint) if latest else None
-    except (FetchError, ExtractError, StoreError) as exc:
+    except (ExtractError, StoreError) as exc:
         return _failed(source, ctx, state, str(exc))
 
     if latest is None:

@@ -5,9 +5,11 @@ accept it when a later fetch confirms it). The rules, in the order they are trie
 
 1. an HTTP error status, or an empty body;
 2. a page that does not look like a report (no tier, or only a few dozen words) and reads like a
-   captcha/bot check, a maintenance notice, a server error, an access-denied or a not-found page;
-3. a truncated body: the HTML is not closed and the text is shorter than before (or, for a first fetch,
-   the body stops in the middle of a tag or a sentence);
+   captcha/bot check, a maintenance notice, a server error, an access-denied, a rate-limited ("too many
+   requests", "try again later") or a not-found page;
+3. a truncated body: the HTML is opened but not closed and the document is the previous one cut short
+   (or, for a first fetch, the body stops in the middle of a tag or a sentence); a body that never opened
+   ``<html>`` or ``<body>`` (a text/plain page) has no closing tag to miss;
 4. a page with no findings at all;
 5. next to the previous document: the tier heading vanished while the tier was known (the tier is gone,
    or only a sentence of the narrative still states it); the page names another country; the document
@@ -56,6 +58,10 @@ _SERVER_ERROR = re.compile(
     r"(?P<bare>internal\s+server\s+error|bad\s+gateway|service\s+unavailable|gateway\s+time-?out|"
     r"error\s+establishing\s+a\s+database\s+connection|an\s+(?:unexpected\s+)?error\s+(?:has\s+)?occurred|"
     r"something\s+went\s+wrong|origin\s+(?:is\s+)?unreachable|web\s+server\s+is\s+down)", re.IGNORECASE)
+_RATE_LIMITED = re.compile(
+    r"\btoo\s+many\s+requests\b|\brate[\s-]+limit(?:ed|ing|s)?\b|\brequest\s+limit\s+(?:exceeded|reached)\b|"
+    r"\b(?:please\s+)?try\s+again\s+(?:later|shortly|in\s+(?:a\s+)?(?:few\s+)?(?:moments?|minutes?|seconds?))\b",
+    re.IGNORECASE)
 _ACCESS_DENIED = re.compile(
     r"\baccess\s+denied\b|\b403\s+forbidden\b|you\s+don'?t\s+have\s+permission\s+to\s+access|"
     r"request\s+(?:blocked|unsuccessful|rejected)|the\s+requested\s+url\s+was\s+rejected", re.IGNORECASE)
@@ -68,6 +74,7 @@ _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _INVISIBLE = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _CLOSED = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+_OPENED = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;\"')\]]$")
 
 
@@ -102,6 +109,18 @@ def suspect_reason(page: Page, doc: Document, previous: Document | None = None) 
     return None
 
 
+def _is_cut_short(doc: Document, previous: Document) -> bool:
+    """Whether ``doc``'s blocks are the previous version's first blocks, the last one possibly cut off."""
+    new, old = [b.text for b in doc.blocks], [b.text for b in previous.blocks]
+    if not new:
+        return True
+    if len(new) > len(old) or new[:-1] != old[:len(new) - 1]:
+        return False
+    last, there = new[-1], old[len(new) - 1]
+    # The cut may fall inside a word, and the cut-off block may be followed by a stray text of the page.
+    return there.startswith(last.rsplit(" ", 1)[0]) if " " in last else there.startswith(last)
+
+
 def _under_heading(doc: Document) -> bool:
     """Whether the narrative sits under a tier heading: the extractor tags every block that follows one
     with a section (``Overview`` first); a tier read from a sentence instead leaves blocks untagged."""
@@ -133,6 +152,8 @@ def _page_kind(markup: str) -> str | None:
         return f"server error page ({code + ' ' if code else ''}{what})"
     if _ACCESS_DENIED.search(text):
         return "access denied page"
+    if _RATE_LIMITED.search(text):
+        return "rate-limited page"
     if _NOT_FOUND.search(title) or _NOT_FOUND.search(text[:2000]):
         return "not-found page"
     return None
@@ -147,13 +168,21 @@ def _truncation(markup: str, doc: Document, words: int, previous: Document | Non
     tail = markup.rstrip()[-4096:]
     if _CLOSED.search(tail):
         return None
+    last = doc.blocks[-1].text if doc.blocks else ""
+    if not _OPENED.search(markup[:_SCAN_CHARS]):
+        # Never opened (a text/plain page, a fragment): no closing tag to miss, so only text that stops
+        # mid-sentence where the previous version went on tells a cut.
+        if previous is not None and _words(doc) < _words(previous) and _is_cut_short(doc, previous) \
+                and not _SENTENCE_END.search(last):
+            return f"truncated body (ends mid-text, {_words(previous)} -> {words} words)"
+        return None
     if previous is not None:
-        # Any loss of text from a page that no longer closes its HTML: a body cut short, even near its end.
+        # A body cut short, even near its end: the text is what the previous version said, up to a point.
+        # (A page that never closes its HTML and had a sentence taken out of its middle is an edit.)
         before = _words(previous)
-        if words < before:
+        if words < before and _is_cut_short(doc, previous):
             return f"truncated body (HTML not closed, {before} -> {words} words)"
         return None
-    last = doc.blocks[-1].text if doc.blocks else ""
     if not tail.endswith(">") or (last and not _SENTENCE_END.search(last)):
         return "truncated body (HTML not closed, ends mid-text)"
     return None

@@ -30,8 +30,12 @@ __all__ = [
     "canonical_tier",
     "country_in_text",
     "is_country_name",
+    "is_tier_definition",
+    "labelled_tier",
     "normalize_tier_mentions",
     "parse_tier_heading",
+    "placement_listing",
+    "run_in_heading",
     "tier_from_sentence",
 ]
 
@@ -167,6 +171,15 @@ _ALIASES = {
     "Macedonia, Former Yugoslav Republic of": "North Macedonia",
     "Former Yugoslav Republic of Macedonia": "North Macedonia",
     "Tanzania, United Republic of": "Tanzania",
+    "Macao": "Macau",
+    "Bosnia-Herzegovina": "Bosnia and Herzegovina",
+    "DRC": "Congo, Democratic Republic of the",
+    "DPRK": "Korea, North",
+    "PRC": "China",
+    "People's Republic of China": "China",
+    "ROK": "Korea, South",
+    "UAE": "United Arab Emirates",
+    "Burkina": "Burkina Faso",
 }
 
 
@@ -176,6 +189,8 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.replace("’", "'").replace("‘", "'").replace("&", " and ").casefold()
+    # "Saint Vincent", "St. Vincent" and "St Vincent"; "Timor-Leste" and "Timor Leste" are one name.
+    plain = re.sub(r"\bsaint\b|\bst\b\.?", "st", plain).replace("-", " ")
     plain = re.sub(r"[\s\u00a0]+", " ", plain).strip(" .,:;")
     return re.sub(r"^the ", "", plain)
 
@@ -247,7 +262,9 @@ class TierHeading:
 
 _T = r"(?P<tier>" + TIER_FRAGMENT + r")"
 _C = r"(?P<country>[^\W\d_][^\d:;()\[\]|]{0,80}?)"
-_SEP = r"\s*[:\-–—|]\s*"
+_SEP = r"\s*[:\-–—|/]\s*"
+# The report's year after the heading: "BURMA: Tier 3 (2024)", "BURMA: Tier 3 - 2024".
+_YEAR_SUFFIX = re.compile(r"\s*(?:[(\[]\s*(?:19|20)\d\d\s*[)\]]|[-–—|,]\s*(?:19|20)\d\d)$")
 # A report-title prefix some pages put before the heading: "2024 Trafficking in Persons Report: ".
 _TITLE_PREFIX = re.compile(
     r"^(?:the\s+)?(?:19|20)\d\d\s+(?:trafficking\s+in\s+persons|tip)\s+report\s*[:\-–—|]\s*", re.IGNORECASE)
@@ -257,7 +274,7 @@ _HEADING_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (_C + _SEP + _T, "any"),                                  # CAMBODIA: Tier 2 Watch List, RUSSIA: TIER 3
         (_T + r"\s*[(\[]\s*" + _C + r"\s*[)\]]", "reversed"),   # Special Case (Libya)
         (_T + _SEP + _C, "reversed"),                             # SPECIAL CASE: YEMEN
-        (_C + r"\s+" + _T, "known"),                              # CAMBODIA Tier 3 (two lines joined)
+        (_C + r"\s*" + _T, "known"),          # CAMBODIA Tier 3 (two lines joined; two spans glued)
         (r"(?:tier\s+(?:ranking|placement|rating|status)|ranking|placement)\s*:?\s*" + _T, "label"),
         (r"[(\[]?\s*" + _T + r"\s*[)\]]?", "bare"),               # Special Case, (Tier 3)
     ))
@@ -281,6 +298,7 @@ def parse_tier_heading(text: str) -> TierHeading | None:
     if "tier" not in lowered and "special" not in lowered:
         return None
     text = _TITLE_PREFIX.sub("", " ".join(text.split())).strip(" .*")
+    text = _YEAR_SUFFIX.sub("", text).strip(" .*")
     if not text or len(text) > 120:
         return None
     for pattern, kind in _HEADING_FORMS:
@@ -302,6 +320,74 @@ def parse_tier_heading(text: str) -> TierHeading | None:
     return None
 
 
+# A line of a placements listing, once its tiers are taken out: separators, years and arrows only.
+_LISTING_FILLER = re.compile(r"(?:(?:19|20)\d\d|[\s:;,.()\[\]|/→>\-–—]|\bto\b)+", re.IGNORECASE)
+
+
+def placement_listing(text: str) -> str | None:
+    """The country of a line that only lists a placement - a sidebar or table row such as ``Thailand
+    (Tier 2)``, ``Laos: Tier 2 Watch List``, ``Thailand Tier 2 Tier 3``, ``Vietnam | 2023: Tier 2 |
+    2024: Tier 3`` - or None. A narrative never has a block that is nothing but a country and its tier."""
+    if len(text) > 160 or "tier" not in text.lower() and "special" not in text.lower():
+        return None
+    first = _TIER_MENTION.search(text)
+    if first is None or _LISTING_FILLER.sub("", _TIER_MENTION.sub(" ", text[first.start():])):
+        return None
+    name = _LISTING_FILLER.sub(" ", text[:first.start()] + " ").strip()
+    if not name:
+        return None
+    # The filler took the comma of "Korea, North": look the name up as written, then without commas.
+    written = text[:first.start()].strip(" \t:;.([|-–—")
+    for candidate in (written, name):
+        if is_country_name(candidate):
+            return canonical_country(candidate)
+    return None
+
+
+# The explanation of a tier, as pages that explain the tier system word it: "Countries whose governments
+# fully meet …", "TIER 3: Countries whose governments do not …", "Governments that do not fully meet …".
+_DEFINITION = re.compile(
+    r"^(?:(?:the\s+)?(?:countries|governments|nations|states)\s+(?:whose|where|that|which|in\s+which|with)\b"
+    r"|(?:a\s+)?countr(?:y|ies)\s+(?:is|are)\s+(?:placed|ranked|listed)\b)", re.IGNORECASE)
+_LEADING_TIER = re.compile(r"^\s*(?:" + TIER_FRAGMENT + r")\s*[:\-–—.]?\s*", re.IGNORECASE)
+
+
+def is_tier_definition(text: str) -> bool:
+    """Whether ``text`` explains what a tier means (possibly after the tier's own name), rather than
+    stating a country's placement."""
+    return bool(_DEFINITION.match(_LEADING_TIER.sub("", text, count=1)))
+
+
+def run_in_heading(text: str) -> tuple[TierHeading, str] | None:
+    """A tier heading that opens a paragraph, run in with its first sentence (``<b>BURMA: Tier 3</b> The
+    Government of Burma …``): the heading and the rest of the text, or None. Only a known country's heading
+    counts, and the rest must start like a sentence."""
+    if "tier" not in text[:160].lower() and "special" not in text[:160].lower():
+        return None
+    for match in _TIER_MENTION.finditer(text[:160]):
+        end = match.end()
+        while end < len(text) and text[end] in ")]":
+            end += 1
+        rest = text[end:].lstrip(" .:-")
+        # A sentence, not the next cell of a placements row ("Thailand Tier 2 Tier 3").
+        if len(rest.split()) < 4 or not (rest[0].isupper() or rest[0] in "\"'(") or _TIER_MENTION.match(rest):
+            continue
+        heading = parse_tier_heading(text[:end])
+        if heading is not None and heading.country is not None and is_country_name(heading.country):
+            return heading, rest
+    return None
+
+
+_LABEL_FORM = _HEADING_FORMS[5][0]
+
+
+def labelled_tier(text: str) -> str | None:
+    """The tier of a labelled line only (``Tier placement: Tier 3``, ``Ranking Tier 2``): the page's own
+    placement in a key/value row, never another country's, since it names none."""
+    match = _LABEL_FORM.fullmatch(" ".join(text.split()).strip(" .*"))
+    return _canonical_from_match(match.group("tier")) if match else None
+
+
 def _looks_like_country(text: str) -> bool:
     if not text or not text[0].isupper() or len(text.split()) > MAX_COUNTRY_WORDS:
         return False
@@ -313,14 +399,32 @@ def _looks_like_country(text: str) -> bool:
 # "was downgraded to", "is placed on", "remained on", "has been upgraded to" ... + a tier. Only finite
 # forms that state this year's placement: "would be downgraded", "was not upgraded", "avoid a downgrade
 # to" and a noun ("an otherwise required downgrade to Tier 3") never match.
+_ARTICLE = r"(?:(?:the|a|an)\s+)?"
 _PLACEMENT = re.compile(
     r"\b(?:(?:is|was|has\s+been|have\s+been|are|were)\s+(?:therefore\s+|again\s+|now\s+|thus\s+|hereby\s+)?"
-    r"(?:downgraded|upgraded|placed|ranked|moved|kept|maintained|reclassified|assigned|listed)"
-    r"\s+(?:to|on|at|in|as)\s+(?:the\s+)?"
-    r"|(?:remains|remained|remain|stays|stayed)\s+(?:on|at|in)\s+(?:the\s+)?"
-    r"|(?:places|placed|ranks|ranked|moves|moved|downgrades|downgraded|upgrades|upgraded|keeps|kept)"
-    r"\s+(?P<object>[^\W\d_][\w'’.,\- ]{0,60}?)\s+(?:to|on|at|in|as)\s+(?:the\s+)?)"
+    r"(?:downgraded|upgraded|placed|ranked|moved|kept|maintained|reclassified|assigned|listed|designated|rated|"
+    r"classified)\s+(?:to|on|at|in|as)\s+" + _ARTICLE +
+    r"|(?:is|was|has\s+been|are|were)\s+(?:therefore\s+|again\s+|now\s+|thus\s+|still\s+)?"
+    r"(?:ranked|rated|designated|classified)\s+"          # "Cambodia is ranked Tier 2 Watch List"
+    r"|(?:remains|remained|remain|stays|stayed)\s+(?:on|at|in|as)\s+" + _ARTICLE +
+    # "Cambodia rose to Tier 2", "dropped back to Tier 3", "moved up to", "was elevated to Tier 1"
+    r"|(?:rose|rises|fell|falls|dropped|drops|slipped|slips|climbed|climbs|improved|improves|returned|returns|"
+    r"moved\s+up|moved\s+down|moves\s+up|moves\s+down)\s+(?:back\s+)?(?:to|onto)\s+" + _ARTICLE +
+    r"|(?:is|was|has\s+been|have\s+been|are|were)\s+(?:therefore\s+|again\s+|now\s+|thus\s+)?"
+    r"(?:elevated|promoted|demoted|lowered|raised|returned|relegated)\s+(?:back\s+)?to\s+" + _ARTICLE +
+    r"|(?:places|placed|ranks|ranked|moves|moved|downgrades|downgraded|upgrades|upgraded|keeps|kept|"
+    r"designates|designated|rates|rated|classifies|classified)"
+    r"\s+(?P<object>[^\W\d_][\w'’.,\- ]{0,60}?)\s+(?:to|on|at|in|as)\s+" + _ARTICLE + r")"
     r"(?P<tier>" + TIER_FRAGMENT + r")",
+    re.IGNORECASE)
+# "Cambodia maintained its Tier 2 Watch List ranking", "Thailand retained a Tier 1 rating",
+# "Cambodia is a Tier 2 Watch List country": the placement as a possession or a description.
+_HOLDING = re.compile(
+    r"\b(?:(?:maintained|maintains|retained|retains|kept|keeps|holds|held|earned|earns|received|receives|"
+    r"achieved|achieves|regained|regains)\s+(?:its|a|an|the)\s+"
+    r"(?P<tier>" + TIER_FRAGMENT + r")(?=\s+(?:ranking|rating|status|placement|designation|classification)\b)"
+    r"|(?:is|remains|remained|was)\s+(?:again\s+|still\s+|now\s+)?(?:a|an)\s+"
+    r"(?:(?P<tier2>" + TIER_FRAGMENT + r")(?=\s+(?:country|nation)\b)|(?P<tier3>special\s+case)\b))",
     re.IGNORECASE)
 # A year, or words of the past, in the rest of the clause make the sentence history.
 _HISTORY_TAIL = re.compile(
@@ -343,7 +447,8 @@ def tier_from_sentence(sentence: str, country: str | None = None) -> str | None:
     2005``, ``was placed on Tier 3 in 2019 and 2020``), conditionals and negations give None. When
     ``country`` is given, a sentence that names another known country but not this one gives None.
     """
-    for match in _PLACEMENT.finditer(sentence):
+    matches = sorted((*_PLACEMENT.finditer(sentence), *_HOLDING.finditer(sentence)), key=lambda m: m.start())
+    for match in matches:
         # Only the clause around the placement counts: "Although it was downgraded last year, Cambodia
         # remained on Tier 2" is about this year; "…was placed on Tier 3 in 2019" is not.
         clause_head = _REPORT_YEAR.sub("report", re.split(r"[,;:]", sentence[:match.start()])[-1])
@@ -352,9 +457,10 @@ def tier_from_sentence(sentence: str, country: str | None = None) -> str | None:
         if _HISTORY_TAIL.search(tail) or _HISTORY_TAIL.search(near_head) or _HISTORY_HEAD.search(near_head) \
                 or _HYPOTHETICAL.search(near_head):
             continue
-        if country and not _names_country(clause_head + " " + (match.group("object") or ""), country):
+        if country and not _names_country(clause_head + " " + (match.groupdict().get("object") or ""), country):
             continue
-        return _canonical_from_match(match.group("tier"))
+        found = match.group("tier") or match.groupdict().get("tier2") or match.groupdict().get("tier3")
+        return _canonical_from_match(found)
     return None
 
 

@@ -10,8 +10,6 @@ configuration cases run ``monitor validate`` and expect one line naming the prob
 
 from __future__ import annotations
 
-import gzip
-import os
 import random
 import socket
 import sqlite3

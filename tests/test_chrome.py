@@ -62,6 +62,21 @@ DROPPED = [
     ("Please enable JavaScript to view this page.", "javascript notice"),
     ("| | |", "separators only"),
     ("External link policy", "external link notice"),
+    ("External links to other Internet sites should not be construed as an endorsement of the views contained "
+     "therein.", "external link notice"),
+    ("Available on ecoi.net since: 2 July 2020", "labelled date"),
+    ("Date added: 12/03/2024", "labelled date"),
+    ("1,284 people viewed this page", "viewed by"),
+    ("Viewed 20,418 times", "viewed by"),
+    ("Cookies help us deliver our services.", "cookie wording"),
+    ("By continuing to browse you agree to our use of cookies.", "cookie wording"),
+    ("This site is managed by the Bureau of Public Affairs, U.S. Department of State.", "site managed by"),
+    ("Privacy Notice | FOIA | Copyright Information | FirstGov", "link bar"),
+    ("On this page", "table of contents"),
+    ("Updated: July 2024", "updated on"),
+    ("Updated 3 hours ago", "updated on"),
+    ("Generated: 2024-06-24T14:07:00Z", "labelled date"),
+    ("1.2K views", "visitor counter"),
 ]
 
 KEPT = [
@@ -77,6 +92,13 @@ KEPT = [
     "Share of victims identified by NGOs increased to 60 percent.",
     "Protection",
     "PRIORITIZED RECOMMENDATIONS:",
+    "Traffickers forced children to sell cookies and sweets on the street.",
+    "The government published its national action plan on 12 March 2023.",
+    "The national committee, established in 2019, has met every quarter since.",
+    "Observers reported that 1,284 people viewed the awareness video.",
+    "Contents of the law were not published.",
+    "In June 2024, the government adopted a new law.",
+    "Today, traffickers increasingly use social media.",
     "The government did not report efforts to reduce the demand for commercial sex acts. "
     "All rights reserved to victims under the law were rarely respected in practice, and courts seldom "
     "awarded restitution to victims even when the law allowed it, according to several NGOs.",
@@ -101,6 +123,9 @@ def test_narrative_lines_are_kept_untouched(line: str) -> None:
     ("See the report [accessed 1 January 2020] for details.", "See the report for details."),
     ("Data from the ministry (retrieved 3 July 2019) show an increase.", "Data from the ministry show an increase."),
     ("[accessed 31 May 2016]", ""),
+    ("Cookies help us deliver our services. | 1,204,552 hits", ""),
+    ("Page generated Monday, 24 June 2024, 14:07 GMT", ""),
+    ("Police | prosecutors | 12 cases", "Police | prosecutors | 12 cases"),
 ])
 def test_stamps_are_cut_out_and_the_rest_of_the_line_kept(line: str, expected: str) -> None:
     assert clean_line(line) == expected

@@ -26,6 +26,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -336,3 +337,62 @@ def test_two_checks_started_together_share_the_root_without_duplicates(
         with Store(storage) as store:
             assert all(len(store.versions(s)) == round_ + 1 for s in site.ids)
     assert assert_consistent_store(storage, site.ids)["changes"] == 2 * len(site.ids)
+
+
+# --------------------------------------------------------------------------- the shared flush
+
+def test_one_flush_serves_many_writers_and_a_failed_flush_fails_them_all() -> None:
+    from monitor.store import GroupSync
+
+    flushes: list[int] = []
+    lock = threading.Lock()
+
+    def slow_flush() -> None:
+        with lock:
+            flushes.append(1)
+        time.sleep(0.05)
+
+    group = GroupSync(slow_flush)
+    threads = [threading.Thread(target=group.sync) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= len(flushes) <= 3, "sixteen writers waiting together share a flush"
+
+    def failing_flush() -> None:
+        time.sleep(0.02)
+        raise OSError(5, "Input/output error")
+
+    failing = GroupSync(failing_flush)
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            failing.sync()
+        except OSError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(errors) == 8, "every writer the failed flush was meant to serve hears of it"
+
+
+def test_a_failing_flush_stores_nothing_and_says_why(tmp_path: Path) -> None:
+    from monitor.models import Document, Version
+    from monitor.store import GroupSync, NewVersion, SourceState, StoreError
+
+    def failing_flush() -> None:
+        raise OSError(5, "Input/output error")
+
+    with Store(tmp_path / "store") as store:
+        store._group_sync = GroupSync(failing_flush)   # a disk that fails to write back
+        version = Version("s0", "20261128T060000Z-00000000", datetime(2026, 11, 28, tzinfo=UTC),
+                          "0" * 64, "0" * 64, None, (), "baseline", "utf-8", "text/html", "r", "http://x/")
+        with pytest.raises(StoreError, match="Input/output error"):
+            store.commit_version(NewVersion(version, Document(), b"<html></html>"), SourceState("s0"))
+        assert store.versions("s0") == []
+        assert [p.name for p in (tmp_path / "store" / "s0").iterdir()] == [], "temporary files left behind"

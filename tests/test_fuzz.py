@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Iterable
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -39,7 +40,7 @@ TIER = st.sampled_from(["Tier 1", "Tier 2", "Tier 2 Watch List", "TIER 2 WATCH L
 TIER_HEADING = st.builds(lambda c, t, form: form.format(c=c, t=t), COUNTRY, TIER,
                          st.sampled_from(["{c} ({t})", "{c}: {t}", "{t}: {c}", "{t} ({c})", "{t}", "{c}<br>({t})",
                                           "{c}"]))
-UNICODE_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+UNICODE_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
 WORDS = st.lists(st.sampled_from(["The", "government", "convicted", "12", "traffickers.", "Tier", "3", "U.S.",
                                   "Last", "Updated:", "June", "5,", "2024", "[accessed", "31 May 2016]", "Share",
                                   "Search", "•", "-", ";", "Prosecution:", "therefore", "downgraded", "to"]),
@@ -157,14 +158,14 @@ def test_tip_report_extraction_is_idempotent_on_its_own_output(page: str) -> Non
 ANY_BLOCK = st.builds(Block, st.sampled_from(["heading", "paragraph", "item"]),
                       st.one_of(UNICODE_TEXT, SENTENCE, st.just("")), st.one_of(st.none(), UNICODE_TEXT))
 # Field values as extraction makes them: one line (it joins whitespace); anything else inside a line.
-ONE_LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=60)
+ONE_LINE = st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")), max_size=60)
 ANY_FIELDS = st.dictionaries(st.sampled_from(["tier", "country", "year", "level", ""]),
                              st.one_of(st.none(), TIER, ONE_LINE), max_size=4)
 ANY_DOCUMENT = st.builds(Document, ANY_FIELDS, st.lists(ANY_BLOCK, max_size=15).map(tuple))
 
 
-def _multiset(blocks: object) -> Counter[Block]:
-    return Counter(blocks)  # type: ignore[arg-type]
+def _multiset(blocks: Iterable[Block]) -> Counter[Block]:
+    return Counter(blocks)
 
 
 @settings(max_examples=200, deadline=None)
