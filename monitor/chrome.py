@@ -95,16 +95,19 @@ Action = Literal["drop", "cut"]
 
 @dataclass(frozen=True)
 class LineRule:
-    """One text-level chrome rule. ``max_words`` limits a ``drop`` rule to short lines (0: any length)."""
+    """One text-level chrome rule. ``max_words`` limits a ``drop`` rule to short lines (0: any length);
+    ``needs`` is a lower-case word a line must contain for the rule to be tried at all (rules that scan a
+    line for a word are kept out of the combined patterns, which every line goes through)."""
 
     name: str
     pattern: re.Pattern[str]
     action: Action = "drop"
     max_words: int = 0
+    needs: str = ""
 
 
-def _rule(name: str, pattern: str, action: Action = "drop", max_words: int = 0) -> LineRule:
-    return LineRule(name, re.compile(pattern, re.IGNORECASE), action, max_words)
+def _rule(name: str, pattern: str, action: Action = "drop", max_words: int = 0, needs: str = "") -> LineRule:
+    return LineRule(name, re.compile(pattern, re.IGNORECASE), action, max_words, needs)
 
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -122,7 +125,8 @@ LINE_RULES: tuple[LineRule, ...] = (
     _rule("accessed stamp", r"\s*\[\s*accessed\b[^\]]{0,60}\]"),
     _rule("retrieved stamp", r"\s*\((?:accessed|retrieved)\s+(?:on\s+)?" + _DATE + r"\)"),
     # Dates of the page rather than of the report.
-    _rule("last updated", r"^(?:last\s+(?:updated|modified|reviewed|changed)|page\s+(?:last\s+)?updated|"
+    _rule("last updated", r"^(?:(?:(?:this\s+)?(?:content|page|article|document|report)\s+)?(?:was\s+)?last\s+"
+          r"(?:updated|modified|reviewed|changed)|page\s+(?:last\s+)?updated|"
           r"date\s+(?:last\s+)?modified)\b.{0,80}$", max_words=16),
     _rule("updated on", r"^(?:updated|modified)(?:\s+on)?\s*[:\-]?\s*" + _DATE + r"\W*$", max_words=12),
     _rule("posted on", r"^(?:posted|published|released|date|created)(?:\s+on)?\s*[:\-]?\s*" + _DATE
@@ -135,7 +139,7 @@ LINE_RULES: tuple[LineRule, ...] = (
     # "Available on ecoi.net since: 2 July 2020", "Date added: 12/03/2024", "Indexed since: …"
     _rule("labelled date", r"^[^:]{0,60}?\b(?:since|updated|added|modified|reviewed|indexed|archived|uploaded|"
           r"published|posted|released|created|date|generated|rendered|cached|built|printed|retrieved|accessed|"
-          r"checked|crawled|fetched|time|timestamp)\s*:\s*" + _DATE + r"\W*$", max_words=14),
+          r"checked|crawled|fetched|time|timestamp)\s*:\s*" + _DATE + r"\W*$", max_words=14, needs=":"),
     _rule("server time", r"^(?:current|server|local)\s+(?:date|time)\b.{0,60}$", max_words=10),
     _rule("byline", r"^(?:(?:by|posted\s+by)\s+[^|]{1,80}\|\s*)?" + _DATE + r"(?:\s*\|\s*(?:topics?|tags?|"
           r"categories|category|posted\s+in|filed\s+under)\s*:?[^|]{0,120})*$", max_words=40),
@@ -161,6 +165,12 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(?:\s*[|,/•·]?\s*(?:facebook|twitter|x|linkedin|email|e-mail|whatsapp|telegram|reddit|print|"
           r"copy\s+link))*)\s*:?$", max_words=16),
     _rule("share on", r"^share\s+(?:on|via|to)\s+\S+(?:\s+\S+){0,3}$", max_words=6),
+    # "Share this page: Facebook Twitter Email", "Follow us: Facebook X"
+    _rule("share list", r"^(?:share(?:\s+(?:this|on|via))?(?:\s+(?:page|article|story|post|report))?|follow\s+us"
+          r"(?:\s+on)?)\s*:?\s*(?:(?:facebook|twitter|x|linkedin|email|e-mail|whatsapp|telegram|reddit|print|"
+          r"instagram|youtube|flickr|rss|copy\s+link)[\s,|/•·]*)+$", max_words=16),
+    _rule("follow or subscribe", r"^(?:follow\s+us\b.{0,60}|(?:subscribe|sign\s+up)(?:\s+(?:to|for)\b.{0,60})?|"
+          r"get\s+(?:email\s+)?updates\b.{0,40})$", max_words=10),
     _rule("print", r"^(?:print(?:\s+(?:this|page|article|version|friendly|report))*|printer[\s-]friendly"
           r"(?:\s+version)?|download(?:\s+(?:pdf|report|as\s+pdf))?(?:\s*\(.{0,30}\))?|email\s+this(?:\s+page)?"
           r"|save\s+(?:as\s+)?pdf)$", max_words=10),
@@ -173,7 +183,8 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"secs|seconds|milliseconds)\b.{0,80}$", max_words=24),
     _rule("visitor counter", r"^(?:you\s+are\s+visitor|visitors?|visitor\s+count|page\s+views?|views?|"
           r"hits?|counter|reads?|downloads?)\b\s*(?:no\.?|number|#)?\s*:?\s*[\d,. ]+[kKmM]?\W*$|"
-          r"[\d,. ]+[kKmM]?\s+(?:visitors|views|hits|page\s+views|reads|downloads)\W*$", max_words=8),
+          r"[\d,. ]+[kKmM]?\s+(?:visitors|views|hits|page\s+views|reads|downloads|comments?|likes?|shares?)\W*$",
+          max_words=8),
     _rule("session token", r"^(?:session(?:\s+id)?|request\s+id|ray\s+id|trace\s+id|token|csrf|nonce|"
           r"build|revision)\s*[:#=]\s*"
           r"\S+$", max_words=5),
@@ -184,21 +195,37 @@ LINE_RULES: tuple[LineRule, ...] = (
           r"(?:viewed|visited|read|seen|liked|shared|downloaded)\b.{0,40}$|^(?:viewed|read|visited|downloaded)\s+"
           r"[\d,. ]+[kKmM]?\s+times\W*$", max_words=12),
     _rule("you are here", r"^you\s+are\s+here\b", max_words=24),
+    _rule("breadcrumb trail", r"^home\s*(?:[>/»›|]\s*[^>/»›|]{1,60}){1,8}$", max_words=30),
+    # Blog and CMS furniture: tags, related links, previous/next, pagination, feedback prompts, widget labels.
+    _rule("tags line", r"^(?:(?:tags?|tagged|categories|category|related(?:\s+(?:articles?|content|links?|stories|"
+          r"reports?|posts?))?|(?:previous|next)(?:\s+(?:post|article|story|page))?)\s*:|posted\s+in|"
+          r"filed\s+under\s*:?)\s.{0,160}$", max_words=24),
+    _rule("report download", r"^(?:read|download|view|see|get)\s+(?:the\s+)?(?:full\s+|complete\s+|entire\s+)?"
+          r"(?:(?:19|20)\d\d\s+)?(?:(?:tip|trafficking\s+in\s+persons)\s+)?(?:report|document|pdf|narrative)\b"
+          r"\s*(?:\(.{0,40}\))?\W*$", max_words=14),
+    _rule("feedback prompt", r"^(?:was\s+this\s+(?:page|article|information)\s+(?:helpful|useful)\b.{0,30}|"
+          r"report\s+a\s+(?:problem|bug|broken\s+link|typo|mistake)\b.{0,40})$", max_words=12),
+    _rule("pagination", r"^page\s+\d+\s+of\s+\d+$", max_words=5),
+    _rule("widget label", r"^(?:menu|main\s+menu|toggle\s+(?:navigation|menu|search)|close(?:\s+menu)?|open\s+menu|"
+          r"permalink|top|rss(?:\s+feed)?|advertisement|sponsored(?:\s+content)?|accept(?:\s+all)?|decline|"
+          r"reject\s+all|previous(?:\s+(?:post|article|page))?|next(?:\s+(?:post|article|page))?|"
+          r"leave\s+a\s+(?:comment|reply)|listen(?:\s+to\s+this\s+(?:page|article))?|translate(?:\s+this\s+page)?|"
+          r"(?:text|font)\s+size(?:\s*:?\s*(?:a\s*)+)?|loading)\W*$", max_words=6),
     _rule("table of contents", r"^(?:on\s+this\s+page|in\s+this\s+(?:section|article|report)|(?:table\s+of\s+)?"
           r"contents|jump\s+to(?:\s+section)?|skip\s+to\s+section)\s*:?$", max_words=4),
     _rule("copyright", r"^(?:©|\(c\)|copyright\b)", max_words=40),
-    _rule("all rights reserved", r"^.{0,300}?\ball\s+rights\s+reserved\b", max_words=30),
+    _rule("all rights reserved", r"^.{0,300}?\ball\s+rights\s+reserved\b", max_words=30, needs="reserved"),
     _rule("cookie notice", r"^(?:this\s+(?:web)?site\s+uses\s+cookies|we\s+use\s+cookies)\b", max_words=60),
     # Other cookie notices: a short line about the site's cookies ("Cookies help us deliver our services.",
     # "By continuing to browse you agree to our use of cookies").
     _rule("cookie wording", r"^.{0,200}?(?:\b(?:use|uses|using|accept|allow|of)\s+(?:all\s+)?cookies\b|"
-          r"\bcookies?\s+(?:help\s+us|policy|settings|preferences|consent|notice)\b)", max_words=40),
+          r"\bcookies?\s+(?:help\s+us|policy|settings|preferences|consent|notice)\b)", max_words=40, needs="cookie"),
     # "This site is managed by the Bureau of Public Affairs, U.S. Department of State. External links …"
     _rule("site managed by", r"^this\s+(?:web\s*)?(?:site|page)\s+is\s+(?:managed|maintained|operated|run|"
           r"administered)\s+by\b", max_words=60),
     # A bar of links: "Privacy Notice | FOIA | Copyright Information | FirstGov" (words only: a row of
     # figures such as "Prosecutions | 126 | 97" is data).
-    _rule("link bar", r"^[^|\d]{1,40}(?:\s+\|\s+[^|\d]{1,40}){2,}$", max_words=30),
+    _rule("link bar", r"^[^|\d]{1,40}(?:\s+\|\s+[^|\d]{1,40}){2,}$", max_words=30, needs=" | "),
     _rule("javascript notice", r"^(?:(?:please\s+)?enable\s+javascript\b|javascript\s+(?:is\s+)?"
           r"(?:required|disabled)\b)", max_words=30),
     _rule("separators only", r"^[\W_]+$"),
@@ -206,15 +233,17 @@ LINE_RULES: tuple[LineRule, ...] = (
 _CUT_RULE_NAMES = frozenset({"accessed stamp", "retrieved stamp"})
 _CUT_RULES = tuple(r for r in LINE_RULES if r.name in _CUT_RULE_NAMES)
 _DROP_RULES = tuple(r for r in LINE_RULES if r.name not in _CUT_RULE_NAMES)
+_KEYWORD_RULES = tuple(r for r in _DROP_RULES if r.needs)
 
 
 def _buckets() -> tuple[tuple[int, re.Pattern[str]], ...]:
     """The drop rules as one anchored alternation per line length: ``(max words, pattern)``, shortest
     first. A line is matched once, against only the rules that apply to its length."""
-    limits = sorted({r.max_words for r in _DROP_RULES if r.max_words})
+    always = [r for r in _DROP_RULES if not r.needs]
+    limits = sorted({r.max_words for r in always if r.max_words})
     buckets = []
     for limit in [*limits, 10**9]:
-        rules = [r for r in _DROP_RULES if not r.max_words or r.max_words >= limit]
+        rules = [r for r in always if not r.max_words or r.max_words >= limit]
         combined = "|".join(f"(?:{r.pattern.pattern})" for r in rules)
         buckets.append((limit, re.compile(combined, re.IGNORECASE)))
     return tuple(buckets)
@@ -240,12 +269,8 @@ def clean_line(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
             line = rule.pattern.sub("", line).strip()
         if not line:
             return ""
-    words = line.count(" ") + 1     # lines arrive with their whitespace collapsed
-    for limit, pattern in _BUCKETS:
-        if words <= limit:
-            if pattern.match(line):
-                return ""
-            break
+    if _drops(line):
+        return ""
     for extra_pattern in extra:
         if extra_pattern.search(line):
             return ""
@@ -258,11 +283,15 @@ def _drops(line: str) -> bool:
     """Whether a drop rule removes ``line`` as a whole."""
     if not line:
         return True
-    words = line.count(" ") + 1
+    words = line.count(" ") + 1     # lines arrive with their whitespace collapsed
     for limit, pattern in _BUCKETS:
         if words <= limit:
-            return pattern.match(line) is not None
-    return False
+            if pattern.match(line):
+                return True
+            break
+    lowered = line.lower()
+    return any(rule.needs in lowered and (not rule.max_words or words <= rule.max_words)
+               and rule.pattern.match(line) for rule in _KEYWORD_RULES)
 
 
 def matching_rule(line: str) -> str | None:
@@ -280,13 +309,21 @@ def matching_rule(line: str) -> str | None:
 # Controls set inside a heading: a show/hide toggle, a permalink sign ("PROSECUTION Show/Hide", "Prosecution¶").
 _HEADING_CONTROLS = re.compile(
     r"(?:\s*[|·•]?\s*(?:show\s*/\s*hide|hide\s*/\s*show|show(?:\s+(?:more|less|all|section))?|"
-    r"hide(?:\s+(?:all|section))?|expand(?:\s+all)?|collapse(?:\s+all)?|toggle(?:\s+section)?|open|close|"
+    r"hide(?:\s+(?:all|section))?|expand(?:\s+all)?|collapse(?:\s+all)?|toggle(?:\s+section)?|"
     r"permalink|link\s+to\s+this\s+section)(?:\s*[+\-−▾▸▼▲►]+)?|\s*[¶§#🔗▾▸▼▲►]+)+\s*$", re.IGNORECASE)
+
+
+_CONTROL_WORDS = ("show", "hide", "expand", "collapse", "toggle", "permalink", "section", "more", "less", "all")
+_CONTROL_SIGNS = frozenset("¶§#🔗▾▸▼▲►+-−")
 
 
 def strip_heading_controls(text: str) -> str:
     """A heading's text without the controls set after it (``PROSECUTION Show/Hide`` -> ``PROSECUTION``)."""
-    if len(text) > 120:
+    if len(text) > 120 or not text:
+        return text
+    # Most lines end in neither a control word nor a sign: skip the regular expression for them.
+    last = text.rsplit(" ", 1)[-1].lower()
+    if text[-1] not in _CONTROL_SIGNS and not any(word in last for word in _CONTROL_WORDS):
         return text
     return _HEADING_CONTROLS.sub("", text).strip()
 

@@ -233,9 +233,14 @@ def _tier_change(old: Document, new: Document) -> TierChange | None:
     return TierChange(old=old.tier, new=new.tier, direction=tier_direction(old.tier, new.tier))
 
 
+# The profile's own fields are not "fields" changes (SPEC §5: a *configured* field differs): the tier has its
+# own kind, and the country and year describe the page (a country that changes is held as suspect).
+PROFILE_FIELDS = frozenset({"tier", "country", "year"})
+
+
 def _field_changes(old: Document, new: Document) -> tuple[FieldChange, ...]:
     return tuple(FieldChange(name=n, old=old.fields.get(n), new=new.fields.get(n))
-                 for n in _differing_field_names(old, new) if n != "tier")
+                 for n in _differing_field_names(old, new) if n not in PROFILE_FIELDS)
 
 
 # --------------------------------------------------------------------------- findings: blocks

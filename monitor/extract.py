@@ -2,19 +2,24 @@
 
 The pipeline, cheapest first, so that the expensive HTML API only ever sees a small tree:
 
-1. parse with lxml (comments and processing instructions dropped by the parser);
+1. parse with lxml (comments and processing instructions dropped by the parser); a body without any
+   markup (a text/plain page) is read as preformatted text;
 2. remove element-level chrome (:mod:`monitor.chrome`): scripts, styles, SVG, navigation, headers outside the
-   article, footers, asides, forms, buttons, and elements whose id/class/role/aria-label mark navigation,
-   search, share widgets, breadcrumbs, cookie banners, ads, comments, print links, sidebars;
+   article, footers, asides, forms, buttons (but not a collapsible section's title button), lists of in-page
+   links (tables of contents), short elements a browser never shows, and elements whose
+   id/class/role/aria-label mark navigation, search, share widgets, breadcrumbs, cookie banners, ads,
+   comments, print links, sidebars;
 3. narrow to the content region: the source's ``select`` (CSS, through BeautifulSoup/soupsieve), else
    ``main``, ``[role=main]``, ``article``, ``#content``-like ids (the densest when there are several),
    else the body; for a ``tip-report`` the region is widened to take in the tier heading if it fell outside;
 4. remove the source's ``strip`` selectors (CSS, through BeautifulSoup/soupsieve);
-5. walk the region into blocks (headings, paragraphs, list items), normalize their text (NFC, odd spaces,
-   quotes, dashes, soft hyphens, whitespace), and drop text-level chrome lines and the ``ignore`` patterns;
+5. walk the region into blocks (headings, paragraphs, list items; the cells of a layout table are blocks,
+   a data table's row is one line), normalize their text (NFC, odd spaces, quotes, dashes, soft hyphens,
+   whitespace), and drop text-level chrome lines and the ``ignore`` patterns;
 6. the profile: ``tip-report`` reads country, tier and year from the report's tier heading (falling back to
    the narrative's own placement sentence only when no heading states a tier), keeps the narrative from
-   that heading on, tags sections and splits recommendations into items; ``generic`` keeps every block,
+   that heading on - up to the next country's heading, without placement listings and explanations of the
+   tier system - tags sections and splits recommendations into items; ``generic`` keeps every block,
    tagged with the nearest preceding heading;
 7. configured fields (regex over the region's text, or CSS).
 
@@ -83,7 +88,7 @@ def normalize_text(text: str) -> str:
     whitespace collapsed. Line breaks (``<br>`` while walking, U+2028) become ``\\n``, kept one per line."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _INNER_DASH_CHARS.intersection(text):
+    if "–" in text or "‒" in text or "−" in text:
         text = _INNER_DASH.sub("-", text)
     text = _SPACE_RUN.sub(" ", text.translate(_TRANSLATION))
     if "\n" in text:
@@ -94,7 +99,6 @@ def normalize_text(text: str) -> str:
 _SPACE_RUN = re.compile(r"  +")
 # An en dash or a minus sign between two letters or digits joins them as a hyphen does ("2024–2028"): one
 # form of a range however it is typed. Spaced or em dashes stay the spaced dash of the translation above.
-_INNER_DASH_CHARS = frozenset("‒–−")
 _INNER_DASH = re.compile(r"(?<=\w)[‒–−](?=\w)")
 _AROUND_NEWLINE = re.compile(r" ?\n ?")
 
@@ -157,6 +161,7 @@ def _prune(root: Any) -> None:
                if el not in keep and sum(1 for _ in islice(el.iter("p"), _FORM_CONTENT_PARAGRAPHS + 1))
                <= _FORM_CONTENT_PARAGRAPHS]
     doomed += [el for el in root.iter("ul", "ol") if el not in keep and _is_jump_list(el)]
+    doomed += [el for el in _INVISIBLE(root) if el not in keep and _is_invisible_snippet(el)]
     for el in doomed:
         _drop(el)
     # Attribute values, in document order: an element's own attributes come right after it, then those of
@@ -182,6 +187,20 @@ def _prune(root: Any) -> None:
 
 
 _BUTTONS = etree.XPath(".//button")
+_INVISIBLE = etree.XPath(".//*[@aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')]")
+_UNRENDERED_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# A hidden element longer than this may be a collapsed section of the report (shown by a script): kept.
+_HIDDEN_SNIPPET_CHARS = 200
+
+
+def _is_invisible_snippet(el: Any) -> bool:
+    """A short element a browser never shows (``aria-hidden``, ``display: none``): a session field, a
+    honeypot, a decorative duplicate - never the report, unless it holds the tier heading."""
+    if el.get("aria-hidden", "").strip().lower() != "true" and not _UNRENDERED_STYLE.search(el.get("style", "")):
+        return False
+    text = _text_of(el)
+    return len(text) < _HIDDEN_SNIPPET_CHARS * 2 and _text_length(el) < _HIDDEN_SNIPPET_CHARS \
+        and tiers.parse_tier_heading(" ".join(text.split())) is None
 
 
 def _is_jump_list(el: Any) -> bool:
@@ -528,6 +547,12 @@ _LAYOUT_CELL_CHARS = 400
 
 
 def _is_layout_table(table: Any) -> bool:
+    """A table whose cells hold the page's columns: a long text, or paragraphs and headings of their own
+    (a data cell holds a value, at most one paragraph of it)."""
+    for cell in table.iter("td", "th"):
+        if next(cell.iter(*_HEADING_TAGS), None) is not None or \
+                sum(1 for _ in islice(cell.iter("p", "div", "ul", "ol", "pre"), 2)) >= 2:
+            return True
     if _text_length(table) < _LAYOUT_CELL_CHARS:
         return False
     return any(_text_length(cell) >= _LAYOUT_CELL_CHARS for cell in table.iter("td", "th"))
@@ -668,10 +693,12 @@ def _split_bullets(kind: BlockKind, lines: list[str]) -> Iterator[tuple[BlockKin
 _SECTION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), name) for pattern, name in (
         (r"(?:prioritized\s+|priority\s+|key\s+)?recommendations?(?:\s+for\s+[^:;.]{1,70}?)?", RECOMMENDATIONS),
-        (r"prosecution", "Prosecution"),
-        (r"protection", "Protection"),
-        (r"prevention", "Prevention"),
-        (r"trafficking\s+profiles?", "Trafficking Profile"),
+        # The reports' titles, and the light variants other renderings use ("VICTIM PROTECTION",
+        # "HUMAN TRAFFICKING PROFILE", "PROSECUTION EFFORTS").
+        (r"(?:anti-trafficking\s+)?(?:law\s+enforcement\s+and\s+)?prosecution(?:\s+efforts)?", "Prosecution"),
+        (r"(?:victim\s+)?protection(?:\s+(?:efforts|of\s+victims))?", "Protection"),
+        (r"prevention(?:\s+(?:efforts|of\s+trafficking))?", "Prevention"),
+        (r"(?:human\s+)?trafficking\s+profiles?", "Trafficking Profile"),
         (r"scope\s+and\s+magnitude", "Scope and Magnitude"),
         (r"government\s+efforts", "Government Efforts"),
         (r"overview", OVERVIEW),

@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -91,8 +91,22 @@ def check_sources(ctx: CheckContext, sources: Iterable[Source], *,
             progress.finished(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=ctx.config.fetch.workers, thread_name_prefix="check") as pool:
-        return list(pool.map(one, sources))
+    workers = ctx.config.fetch.workers
+    results: list[CheckResult | None] = []
+    pending: dict[Future[CheckResult], int] = {}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
+        for index, source in enumerate(sources):
+            # A few sources queued per worker keep them busy; queuing all of them (pool.map) would hold
+            # a future per source, 10 MB for 10,000 sources.
+            while len(pending) >= 2 * workers:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results[pending.pop(future)] = future.result()
+            results.append(None)
+            pending[pool.submit(one, source)] = index
+        for future in as_completed(pending):
+            results[pending[future]] = future.result()
+    return [r for r in results if r is not None]
 
 
 def deliver(config: Config, store: Store, now: datetime) -> tuple[Any, str]:

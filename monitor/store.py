@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 DB_NAME = "state.db"
 RAW_GZIP_LEVEL = 3
+CACHE_KIB = 512
 CRASH_ENV = "MONITOR_TEST_CRASH_AT"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -190,6 +191,9 @@ class Store:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 _enable_wal(conn)
                 conn.execute("PRAGMA synchronous=NORMAL")
+                # Lookups by key: a small page cache per thread's connection is enough, and the default
+                # (2 MB each) grew the memory of a pass with the size of the database.
+                conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
                 conn.execute("PRAGMA foreign_keys=ON")
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open the state database {self.db_path}: {exc}") from None

@@ -352,10 +352,15 @@ _DEFINITION = re.compile(
 _LEADING_TIER = re.compile(r"^\s*(?:" + TIER_FRAGMENT + r")\s*[:\-–—.]?\s*", re.IGNORECASE)
 
 
+_ABOUT_TIERS = re.compile(
+    r"minimum\s+standards|\btier|special\s+case|\btvpa\b|trafficking\s+victims\s+protection\s+act", re.IGNORECASE)
+
+
 def is_tier_definition(text: str) -> bool:
     """Whether ``text`` explains what a tier means (possibly after the tier's own name), rather than
-    stating a country's placement."""
-    return bool(_DEFINITION.match(_LEADING_TIER.sub("", text, count=1)))
+    stating a country's placement: it opens like a definition and speaks of the minimum standards or the
+    tiers ("Countries where Cambodian workers migrate include …" is narrative)."""
+    return bool(_DEFINITION.match(_LEADING_TIER.sub("", text, count=1))) and bool(_ABOUT_TIERS.search(text))
 
 
 def run_in_heading(text: str) -> tuple[TierHeading, str] | None:
@@ -435,8 +440,11 @@ _NEAR_WORDS = 6
 # "the 2024 report", "the 2024 TIP Report": the report's own year, not history.
 _REPORT_YEAR = re.compile(r"\b(?:19|20)\d\d\s+(?:(?:trafficking\s+in\s+persons|tip)\s+)?report\b|"
                           r"\breport\s+(?:of\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:would|could|should|may|might|if|unless|risk(?:s|ed)?|avoid(?:ed|s)?)\b",
-                           re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:would|could|should|may|might|if|unless|when|whenever|risk(?:s|ed)?|"
+                           r"avoid(?:ed|s)?)\b", re.IGNORECASE)
+# "a country is placed on Tier 3 when …", "countries are ranked …": the rule, not this country's placement.
+_GENERIC_SUBJECT = re.compile(r"\b(?:a|any|each|every|which|what)\s+country\b|\bcountries\b|\bgovernments\b",
+                              re.IGNORECASE)
 
 
 def tier_from_sentence(sentence: str, country: str | None = None) -> str | None:
@@ -455,12 +463,13 @@ def tier_from_sentence(sentence: str, country: str | None = None) -> str | None:
         near_head = " ".join(clause_head.split()[-_NEAR_WORDS:])
         tail = _REPORT_YEAR.sub("report", re.split(r"[,;:.(]", sentence[match.end():], maxsplit=1)[0])
         if _HISTORY_TAIL.search(tail) or _HISTORY_TAIL.search(near_head) or _HISTORY_HEAD.search(near_head) \
-                or _HYPOTHETICAL.search(near_head):
+                or _HYPOTHETICAL.search(near_head) or _GENERIC_SUBJECT.search(near_head):
             continue
         if country and not _names_country(clause_head + " " + (match.groupdict().get("object") or ""), country):
             continue
         found = match.group("tier") or match.groupdict().get("tier2") or match.groupdict().get("tier3")
-        return _canonical_from_match(found)
+        if found:
+            return _canonical_from_match(found)
     return None
 
 

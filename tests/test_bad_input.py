@@ -10,6 +10,7 @@ configuration cases run ``monitor validate`` and expect one line naming the prob
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 import sqlite3
@@ -20,8 +21,8 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -130,7 +131,6 @@ class Case:
     statuses: tuple[str, ...] = ("failed",)
     says: tuple[str, ...] = ()        # any one of these, case-insensitive
     timeout: int = 5
-    config: dict[str, Any] = field(default_factory=dict)
 
 
 def ok(body: bytes, content_type: str = "text/html; charset=utf-8", **headers: str) -> Reply:
@@ -254,12 +254,12 @@ def raw_server() -> Iterator[RawServer]:
 
 
 class Clock:
+    """Time passed in: each check a minute after the previous one."""
+
     def __init__(self) -> None:
-        from datetime import UTC, datetime
         self.now = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 
-    def __call__(self) -> Any:
-        from datetime import timedelta
+    def __call__(self) -> datetime:
         self.now += timedelta(minutes=1)
         return self.now
 
@@ -394,8 +394,6 @@ def run_measured(config: Path) -> tuple[int, str, str, float]:
 
 @pytest.mark.parametrize("case", BIG_CASES, ids=[c.name for c in BIG_CASES])
 def test_big_input_bounded_memory(case: BigCase, tmp_path: Path, http_server: LoopbackServer) -> None:
-    import json
-
     http_server.routes["/r"] = ok(GOOD)
     config = write_config(tmp_path, http_server.url("/r"), timeout=60)
     with Store(tmp_path / "store") as store:

@@ -116,25 +116,27 @@ def test_same_tier_has_no_direction() -> None:
 
 # --------------------------------------------------------------------------- fields
 
-def test_field_changes_are_reported_sorted_by_name_without_the_tier() -> None:
-    old = doc(*BASE, year="2023", level="2")
-    new = doc(*BASE, tier="Tier 2", year="2024", level="3", country="Kingdom of Cambodia")
+def test_configured_field_changes_are_reported_sorted_by_name_without_the_profile_fields() -> None:
+    old = doc(*BASE, year="2023", level="2", alpha="a")
+    new = doc(*BASE, tier="Tier 2", year="2024", level="3", alpha="b", country="Kingdom of Cambodia")
     change = compare(old, new)
     assert change is not None
     assert change.tier == TierChange("Tier 3", "Tier 2", "upgrade")
-    assert change.fields == (
-        FieldChange("country", "Cambodia", "Kingdom of Cambodia"),
-        FieldChange("level", "2", "3"),
-        FieldChange("year", "2023", "2024"),
-    )
+    assert change.fields == (FieldChange("alpha", "a", "b"), FieldChange("level", "2", "3"))
     assert change.findings is None
     assert change.kinds == ("tier", "fields")
 
 
-def test_field_appearing_and_vanishing() -> None:
-    change = compare(doc(*BASE, level="2"), doc(*BASE, year="2024"))
+def test_configured_field_appearing_and_vanishing() -> None:
+    change = compare(doc(*BASE, level="2"), doc(*BASE, badge="red"))
     assert change is not None
-    assert change.fields == (FieldChange("level", "2", None), FieldChange("year", None, "2024"))
+    assert change.fields == (FieldChange("badge", None, "red"), FieldChange("level", "2", None))
+
+
+def test_country_or_year_alone_is_no_alert() -> None:
+    # the report's own fields describe the page; only configured fields make a "fields" change
+    assert compare(doc(*BASE, year="2023"), doc(*BASE, year="2024")) is None
+    assert compare(doc(*BASE), doc(*BASE, country="Kingdom of Cambodia")) is None
 
 
 # --------------------------------------------------------------------------- findings

@@ -139,6 +139,12 @@ HEADING_PAGES = [
      "", "Cambodia", "Tier 2 Watch List"),
     ("<h2>Cambodia&nbsp;(Tier&nbsp;3)</h2>", "", "Cambodia", "Tier 3"),
     ("<h2>Cam<span>bodia</span> (<em>Tier 3</em>)</h2>", "", "Cambodia", "Tier 3"),
+    ("<h2><span>CAMBODIA</span><span>Tier 3</span></h2>", "", "Cambodia", "Tier 3"),
+    ("<h2>CAMBODIA: Tier 3 <a class='toggle' href='#'>Show/Hide</a></h2>", "", "Cambodia", "Tier 3"),
+    ("<h1>Cambodia</h1><table><tr><th>Tier placement</th><td>Tier 3</td></tr></table>", "", "Cambodia", "Tier 3"),
+    # The 2001-2005 pages: a layout table, a navigation column beside the report.
+    ("<table><tr><td width='150'><a href='/'>Home</a><br><a href='/tip'>Reports</a></td><td><h3>Cambodia "
+     "(Tier 3)</h3></td></tr></table>", "", "Cambodia", "Tier 3"),
 ]
 
 
@@ -149,6 +155,79 @@ def test_tier_heading_in_every_form(heading: str, title: str, country: str, tier
     assert (doc.country, doc.tier) == (country, tier)
     assert [b.text for b in doc.blocks] == [P_TEXT]
     assert doc.blocks[0].section == "Overview"
+
+
+@pytest.mark.parametrize("markup", [
+    "<p><strong>CAMBODIA: Tier 3</strong> " + P_TEXT + "</p>",                 # run in with the first sentence
+    "<p>U.S. Department of State 2002 Trafficking in Persons Report - Cambodia<br>Cambodia (Tier 3)<br>"
+    + P_TEXT + "</p>",                                                         # one <br> per line, no blank line
+    "<pre>U.S. Department of State 2002 Trafficking in Persons Report - Cambodia\nCambodia (Tier 3)\n"
+    + P_TEXT + "</pre>",
+])
+def test_a_tier_heading_among_other_lines_is_found(markup: str) -> None:
+    doc = extract(f"<html><body><main>{markup}</main></body></html>", source())
+    assert (doc.country, doc.tier) == ("Cambodia", "Tier 3")
+    assert [b.text for b in doc.blocks] == [P_TEXT]
+
+
+def test_a_2003_table_layout_page_reads_its_heading_and_narrative() -> None:
+    page = ("<html><head><title>Cambodia</title></head><body><table><tr><td width='160'><a href='/'>Home</a><br>"
+            "<a href='/tip'>Country Narratives</a></td><td><p><b>Cambodia (Tier 3)</b></p>" + P
+            + "<p>Courts convicted 12 traffickers.</p></td></tr></table><table><tr><td>Privacy Notice | FOIA | "
+            "Copyright Information<br>Page generated Monday, 24 June 2024, 14:07 GMT</td></tr></table></body></html>")
+    doc = extract(page, source())
+    assert (doc.country, doc.tier) == ("Cambodia", "Tier 3")
+    assert [b.text for b in doc.blocks] == [P_TEXT, "Courts convicted 12 traffickers."]
+
+
+def test_a_plain_text_body_is_read_by_its_lines() -> None:
+    text = ("Last Updated: Monday, 30 May 2016, 14:07 GMT\n\nU.S. Department of State 2002 Trafficking in Persons "
+            "Report - Cambodia\n\nPublisher United States Department of State\nCite as United States Department "
+            "of State, 5 June 2002 [accessed 31 May 2016]\n\nCambodia (Tier 3)\n\n" + P_TEXT
+            + "\n\nSecond paragraph of\nthe narrative, hard-wrapped.\n\nSearch Refworld\n")
+    doc = extract(text, source())
+    assert (doc.country, doc.tier, doc.fields["year"]) == ("Cambodia", "Tier 3", "2002")
+    assert [b.text for b in doc.blocks] == [P_TEXT, "Second paragraph of the narrative, hard-wrapped."]
+
+
+@pytest.mark.parametrize("widget", [
+    "<h3 class='accordion-header'><button class='accordion-button' aria-expanded='false'>PROSECUTION</button></h3>",
+    "<div class='acc'><button aria-expanded='true' aria-controls='s1'>Prosecution</button></div>",
+    "<h3>PROSECUTION <a href='#' class='js-toggle'>Show/Hide</a></h3>",
+    "<h3 id='p'>Prosecution<a class='headerlink' href='#p'>¶</a></h3>",
+    "<details><summary>PROSECUTION</summary></details>",
+])
+def test_collapsible_section_titles_are_section_headings(widget: str) -> None:
+    page = (f"<html><body><main><h2>Cambodia (Tier 3)</h2>{P}{widget}<p>Courts convicted 12 traffickers.</p>"
+            "</main></body></html>")
+    doc = extract(page, source())
+    assert doc.blocks[-1] == Block("paragraph", "Courts convicted 12 traffickers.", "Prosecution")
+    assert [b.text for b in doc.blocks if b.kind == "heading"] in (["PROSECUTION"], ["Prosecution"])
+
+
+@pytest.mark.parametrize("after", [
+    "<div class='col'><h4>Regional tiers</h4><p>Thailand: Tier 2</p><p>Laos: Tier 2 Watch List</p></div>",
+    "<table><tr><td>Thailand</td><td>Tier 2</td><td>Tier 3</td></tr><tr><td>Laos</td><td>Tier 1</td></tr></table>",
+    "<h4>Tier 2 Watch List</h4><p>Countries whose governments do not fully meet the minimum standards.</p>",
+    "<ul><li><a href='#prosecution'>Prosecution</a></li><li><a href='#protection'>Protection</a></li></ul>",
+    "<hr><p><b>Canada (Tier 1)</b></p><p>Canada is a destination country for victims.</p>",
+    "<div style='display: none'>sid=abc123 form 77</div><p><span aria-hidden='true'>★ 4.5</span></p>",
+])
+def test_what_follows_the_narrative_but_is_not_this_countrys_report(after: str) -> None:
+    page = (f"<html><head><title>Cambodia</title></head><body><main><h2>Cambodia (Tier 3)</h2>{P}{after}"
+            "</main></body></html>")
+    doc = extract(page, source())
+    assert doc.tier == "Tier 3"
+    assert [b.text for b in doc.blocks if b.text != "Regional tiers"] == [P_TEXT]
+
+
+def test_a_press_release_with_a_tier_key_box_reads_its_own_sentence() -> None:
+    page = ("<html><head><title>Release | U.S. Embassy in Cambodia</title></head><body><main><p>The report placed "
+            "Cambodia on Tier 3.</p><div><h4>Tier 2 Watch List</h4><p>Countries whose governments do not fully meet "
+            "the minimum standards but are making significant efforts.</p></div></main></body></html>")
+    doc = extract(page, source())
+    assert doc.tier == "Tier 3"
+    assert [b.text for b in doc.blocks] == ["The report placed Cambodia on Tier 3."]
 
 
 @pytest.mark.parametrize(("name", "page"), [
@@ -294,6 +373,9 @@ def test_a_semicolon_recommendation_list_becomes_items() -> None:
     ("<p><b>PROTECTION</b><br>Text.</p>", "Protection", "PROTECTION"),
     ("<p>PREVENTION Text.</p>", "Prevention", "PREVENTION"),
     ("<h3>Prosecution:</h3><p>Text.</p>", "Prosecution", "Prosecution"),
+    ("<h3>HUMAN TRAFFICKING PROFILE</h3><p>Text.</p>", "Trafficking Profile", "HUMAN TRAFFICKING PROFILE"),
+    ("<h3>Victim Protection</h3><p>Text.</p>", "Protection", "Victim Protection"),
+    ("<h3>PROSECUTION EFFORTS</h3><p>Text.</p>", "Prosecution", "PROSECUTION EFFORTS"),
 ])
 def test_section_headings_and_run_in_leads(markup: str, section: str, heading: str) -> None:
     page = f"<html><body><main><h2>Cambodia (Tier 3)</h2>{P}{markup}</main></body></html>"
@@ -340,6 +422,9 @@ def test_normalization_in_one_place() -> None:
     assert normalize_text("  a\u00a0\u00a0b \u2028 c\u2028\u2028 d\u00ad e “q” ‘s’ – x\u200b\t\ny\u3000z ") == \
         "a b\nc\n\nd e \"q\" 's' - x y z"
     assert normalize_text("Caf\u0065\u0301") == "Café"
+    # A range is one form however it is typed; a spaced dash stays a dash; an ellipsis is three dots.
+    assert normalize_text("2024\u20132028 and 2024-2028 \u2014 five years\u2026") == \
+        "2024-2028 and 2024-2028 - five years..."
 
 
 # --------------------------------------------------------------------------- the source's own rules

@@ -161,6 +161,34 @@ def test_a_body_cut_near_its_end_is_suspect() -> None:
     assert reason is not None and reason.startswith("truncated body (HTML not closed")
 
 
+def test_a_rate_limited_page_is_named_and_never_accepted() -> None:
+    text = ("<html><head><title>Too Many Requests</title></head><body><h1>Too many requests</h1><p>You have sent "
+            "too many requests in a given amount of time. Please try again later.</p></body></html>")
+    assert judge(text, PREVIOUS) == "rate-limited page"
+    assert judge(text) == "rate-limited page"     # suspect on its own: a second identical fetch confirms nothing
+
+
+def test_an_unclosed_page_with_a_sentence_taken_out_of_its_middle_is_an_edit() -> None:
+    unclosed = REPORT.replace("</body>", "").replace("</html>", "")
+    edited = unclosed.replace("convicted 96 traffickers", "convicted 97 traffickers")
+    sentence_out = unclosed.replace("The government had formal procedures", "The government had procedures", 1)
+    assert judge(edited, PREVIOUS) is None
+    assert judge(sentence_out, PREVIOUS) is None
+
+
+PLAIN = ("Cambodia (Tier 3)\n\nCambodia is a source, destination and transit country. Victims are trafficked "
+         "from Vietnam.\n\nThe government made some efforts. Police investigated trafficking crimes and "
+         "cooperated with NGOs to rescue victims. Prevention efforts include awareness campaigns.\n")
+
+
+def test_a_plain_text_page_is_judged_by_its_text_not_by_closing_tags() -> None:
+    previous = extract(PLAIN, SOURCE)
+    assert judge(PLAIN) is None and judge(PLAIN, previous) is None
+    assert judge(PLAIN.replace(" Victims are trafficked from Vietnam.", ""), previous) is None
+    cut = judge(PLAIN[: PLAIN.index("cooperated with")], previous)
+    assert cut is not None and cut.startswith("truncated body (ends mid-text")
+
+
 def test_a_page_reading_as_another_country_is_suspect() -> None:
     other = REPORT.replace("CAMBODIA: Tier 3", "THAILAND: Tier 3").replace(
         "<title>Cambodia - United States Department of State", "<title>Thailand - United States Department of State")

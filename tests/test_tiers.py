@@ -11,8 +11,12 @@ from monitor.tiers import (
     canonical_country,
     canonical_tier,
     country_in_text,
+    is_tier_definition,
+    labelled_tier,
     normalize_tier_mentions,
     parse_tier_heading,
+    placement_listing,
+    run_in_heading,
     tier_from_sentence,
 )
 
@@ -68,6 +72,11 @@ HEADINGS = [
     ("Tier placement: Tier 2", "Tier 2", None),
     ("(Tier 3)", "Tier 3", None),
     ("ATLANTIS (Tier 2)", "Tier 2", "Atlantis"),                   # unknown names are still read, tidied
+    ("BURMA / Tier 3", "Tier 3", "Burma"),
+    ("BURMATier 3", "Tier 3", "Burma"),                             # two spans glued: a known country only
+    ("BURMA: Tier 3 (2024)", "Tier 3", "Burma"),                    # the report's year after the heading
+    ("BURMA: Tier 2 - 2024", "Tier 2", "Burma"),
+    ("MYANMAR: TIER III", "Tier 3", "Burma"),
 ]
 
 
@@ -116,6 +125,22 @@ SENTENCES = [
     ("Thailand was downgraded to Tier 3.", None),
     ("Countries on Tier 3 may be subject to restrictions on assistance.", None),
     ("An otherwise required downgrade to Tier 3.", None),
+    # How press releases word this year's placement.
+    ("For the third consecutive year, Cambodia is ranked Tier 2 Watch List.", "Tier 2 Watch List"),
+    ("Cambodia remains on the Tier 2 Watch List in the 2024 report.", "Tier 2 Watch List"),
+    ("Cambodia maintained its Tier 3 ranking in the 2024 report.", "Tier 3"),
+    ("The 2024 report designated Cambodia as a Tier 3 country.", "Tier 3"),
+    ("Cambodia is a Tier 2 Watch List country.", "Tier 2 Watch List"),
+    ("This year Cambodia rose to Tier 2 Watch List.", "Tier 2 Watch List"),
+    ("Cambodia was upgraded from Tier 3 to Tier 2 Watch List.", "Tier 2 Watch List"),
+    ("Cambodia was elevated to Tier 1.", "Tier 1"),
+    ("Cambodia remains a Special Case this year.", "Special Case"),
+    ("Thailand maintained its Tier 2 ranking.", None),
+    ("Cambodia fell to Tier 3 last year.", None),
+    ("The report warned that Cambodia could fall to Tier 3.", None),
+    ("Cambodia was a Special Case in 2019.", None),
+    ("Under the law, a country is placed on Tier 3 when its government does not act.", None),
+    ("Countries are ranked Tier 3 if their governments fail to act.", None),
 ]
 
 
@@ -135,6 +160,10 @@ def test_a_sentence_naming_no_country_counts_for_the_page() -> None:
     ("COTE D'IVOIRE", "Côte d'Ivoire"), ("Ivory Coast", "Côte d'Ivoire"), ("Myanmar", "Burma"),
     ("CAMBODIA", "Cambodia"), ("the Gambia", "The Gambia"), ("Türkiye", "Turkey"),
     ("NEW ATLANTIS", "New Atlantis"), ("Republic of Atlantis", "Republic of Atlantis"),
+    ("SAINT VINCENT AND THE GRENADINES", "St. Vincent and the Grenadines"),
+    ("St Vincent & the Grenadines", "St. Vincent and the Grenadines"), ("Timor Leste", "Timor-Leste"),
+    ("Guinea Bissau", "Guinea-Bissau"), ("Bosnia-Herzegovina", "Bosnia and Herzegovina"), ("MACAO", "Macau"),
+    ("CURAÇAO", "Curaçao"), ("THE GAMBIA", "The Gambia"),
 ])
 def test_country_names_are_canonical(text: str, expected: str) -> None:
     assert canonical_country(text) == expected
@@ -163,3 +192,42 @@ def test_country_in_a_title(title: str, expected: str | None) -> None:
 ])
 def test_tier_mentions_in_text_are_spelled_one_way(text: str, expected: str) -> None:
     assert normalize_tier_mentions(text) == expected
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Thailand (Tier 2)", "Thailand"),
+    ("Laos: Tier 2 Watch List", "Laos"),
+    ("Thailand Tier 2 Tier 3", "Thailand"),                       # a placements table's row
+    ("Vietnam | 2023: Tier 2 | 2024: Tier 3", "Vietnam"),
+    ("Korea, North Tier 3 Tier 3", "Korea, North"),
+    ("The Government of Burma was placed on Tier 3.", None),
+    ("Tier 3", None),
+    ("Thailand Tier 2 remained", None),
+])
+def test_placement_listings(text: str, country: str | None) -> None:
+    assert placement_listing(text) == country
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Countries whose governments fully meet the minimum standards.", True),
+    ("TIER 3: Countries whose governments do not fully meet the minimum standards.", True),
+    ("Countries where a lack of an effective central government prevents a tier ranking.", True),
+    ("Countries where Cambodian workers migrate include Thailand and Malaysia.", False),
+    ("The Government of Cambodia does not fully meet the minimum standards.", False),
+])
+def test_tier_definitions(text: str, expected: bool) -> None:
+    assert is_tier_definition(text) is expected
+
+
+def test_a_tier_heading_run_in_with_its_first_sentence() -> None:
+    assert run_in_heading("BURMA: Tier 3 The Government of Burma does not fully meet the standards.") == (
+        TierHeading("Tier 3", "Burma"), "The Government of Burma does not fully meet the standards.")
+    assert run_in_heading("Thailand Tier 2 Tier 3") is None                # a table row, not a sentence
+    assert run_in_heading("Thailand (Tier 2) and Cambodia (Tier 3) cooperated on several cases.") is None
+    assert run_in_heading("ATLANTIS: Tier 3 The government of Atlantis did not act.") is None
+
+
+def test_labelled_tiers_name_no_country() -> None:
+    assert labelled_tier("Tier placement: Tier 3") == "Tier 3"
+    assert labelled_tier("Ranking Tier 2 Watch List") == "Tier 2 Watch List"
+    assert labelled_tier("Thailand Tier 2") is None

@@ -621,14 +621,14 @@ def extra_rows() -> None:
         ("year-prefix", "<h2>2024 Trafficking in Persons Report: Burma ({t})</h2>", "Tier 3"),
     ]
     for name, tpl, t0 in forms:
-        def page(tier_: str, chrome: Chrome = base, report: Report = BURMA, tpl: str = tpl) -> str:
+        def form_page(tier_: str, chrome: Chrome = base, report: Report = BURMA, tpl: str = tpl) -> str:
             return sites.state2024(report, chrome, Markup(heading=tpl.replace("{t}", tier_.replace("{", "{{").replace("}", "}}")).replace("{h}", "")))
-        pair(f"form-{name}-chrome", "chrome", f"heading as {name}: chrome edits", page(t0),
-             page(t0, replace(base, updated="Friday, 28 June 2024, 10:00 GMT", token="zz99", sidebar=base.sidebar[:3])), t0)
-        pair(f"form-{name}-upgrade", "tier", f"heading as {name}: Tier 3 -> Tier 2 Watch List", page(t0),
-             page("Tier 2 Watch List"), t0, change("Burma", tier(t0, "Tier 2 Watch List", "upgrade")))
-        pair(f"form-{name}-spelling", "spelling", f"heading as {name}: tier respelled", page("Tier 2 Watch List"),
-             page("TIER 2 WATCHLIST"), "Tier 2 Watch List")
+        pair(f"form-{name}-chrome", "chrome", f"heading as {name}: chrome edits", form_page(t0),
+             form_page(t0, replace(base, updated="Friday, 28 June 2024, 10:00 GMT", token="zz99", sidebar=base.sidebar[:3])), t0)
+        pair(f"form-{name}-upgrade", "tier", f"heading as {name}: Tier 3 -> Tier 2 Watch List", form_page(t0),
+             form_page("Tier 2 Watch List"), t0, change("Burma", tier(t0, "Tier 2 Watch List", "upgrade")))
+        pair(f"form-{name}-spelling", "spelling", f"heading as {name}: tier respelled", form_page("Tier 2 Watch List"),
+             form_page("TIER 2 WATCHLIST"), "Tier 2 Watch List")
 
     # press releases: how embassies word the placement
     phrasings = [
@@ -787,7 +787,6 @@ def extra_rows() -> None:
 # --------------------------------------------------------------------------- third batch: typography, dates, cuts
 
 def third_rows() -> None:
-    base = Chrome()
     page = sites.state2024(BURMA)
     def after_content(html: str, extra: str) -> str:
         return html.replace('<p><a class="back-to-top"', extra + '\n<p><a class="back-to-top"')
@@ -861,16 +860,15 @@ def third_rows() -> None:
 
 
 def fourth_rows() -> None:
-    base = Chrome()
     # more press-release wordings, each changing
     for name, s0, s1, t0, t1 in (
             ("rose", "This year Cambodia remained on Tier 3.", "This year Cambodia rose to Tier 2 Watch List.", "Tier 3", "Tier 2 Watch List"),
             ("upgraded-from", "This year Cambodia remained on Tier 3.", "This year Cambodia was upgraded from Tier 3 to Tier 2 Watch List.", "Tier 3", "Tier 2 Watch List"),
             ("special-case", "Cambodia remains a Special Case this year.", "Cambodia was placed on Tier 3 this year.", "Special Case", "Tier 3")):
         tail = " The report recognizes that the government increased investigations of trafficking crimes."
-        p0 = [EMBASSY_PARAS[0], s0 + tail, *EMBASSY_PARAS[2:]]
-        p1 = [EMBASSY_PARAS[0], s1 + tail, *EMBASSY_PARAS[2:]]
-        pair(f"press-{name}-change", "tier+findings", f"press release: {s0!r} -> {s1!r}", sites.embassy(p0, EMB_R), sites.embassy(p1, EMB_R), t0,
+        paras0 = [EMBASSY_PARAS[0], s0 + tail, *EMBASSY_PARAS[2:]]
+        paras1 = [EMBASSY_PARAS[0], s1 + tail, *EMBASSY_PARAS[2:]]
+        pair(f"press-{name}-change", "tier+findings", f"press release: {s0!r} -> {s1!r}", sites.embassy(paras0, EMB_R), sites.embassy(paras1, EMB_R), t0,
              change("Cambodia", tier(t0, t1, direction(t0, t1)), findings(added=[s1], removed=[s0])))
     # headings with the year after them; the tier in a key/value table; the tier under the h1
     page = sites.state2024(BURMA)
@@ -889,6 +887,33 @@ def fourth_rows() -> None:
         pair(f"form-{name}-chrome", "chrome", f"tier given as {name}: chrome edits", pg("Tier 3"), pg("Tier 3").replace("Last reviewed: June 24, 2024", "Last reviewed: June 30, 2024"), "Tier 3")
         pair(f"form-{name}-downgrade", "tier", f"tier given as {name}: Tier 3 -> Special Case", pg("Tier 3"), pg("Special Case"), "Tier 3",
              change("Burma", tier("Tier 3", "Special Case", None)))
+    # site furniture written inside the content area, without class names, changing between fetches
+    cms0 = ("<p>Content last reviewed on June 24, 2024</p><p>Share this page: Facebook Twitter Email</p>"
+            "<p>Tags: Trafficking in Persons, Burma</p><p>12 Comments</p><p>Previous: Burma 2023 report</p>"
+            "<p>Was this page helpful? Yes No</p><p>Home &gt; Reports &gt; Burma</p>")
+    cms1 = ("<p>Content last reviewed on July 3, 2024</p><p>Share this page: Facebook X LinkedIn Email</p>"
+            "<p>Tags: Trafficking in Persons, Burma, Asia</p><p>13 Comments</p><p>Previous: Thailand 2024 report</p>"
+            "<p>Was this page helpful? Yes No</p><p>Home &gt; Reports &gt; 2024 &gt; Burma</p><p>Page 1 of 2</p>")
+    p0 = page.replace('<p><a class="back-to-top"', cms0 + '\n<p><a class="back-to-top"')
+    pair("chrome-cms-furniture-inline", "chrome", "CMS furniture lines inside the content area change", p0, p0.replace(cms0, cms1), "Tier 3")
+    e0 = sites.embassy(EMBASSY_PARAS, EMB_R, key="<p>Read the full report (PDF, 2.3 MB)</p><p>Follow us on Twitter</p><p>Posted in News</p>")
+    e1 = sites.embassy(EMBASSY_PARAS, EMB_R, key="<p>Download the 2024 TIP Report</p><p>Follow us: Facebook X</p><p>Posted in News, Press Releases</p><p>Sign up for email updates</p>")
+    pair("chrome-press-furniture-inline", "chrome", "press release: download links and follow prompts change", e0, e1, "Tier 2 Watch List")
+    # hidden snippets a browser never shows (a session field, a rating's decorative stars)
+    hid = page.replace('<p><a class="back-to-top"', '<div style="display: none">sid=abc123 form 77</div><p><span aria-hidden="true">★ 4.5</span></p>\n<p><a class="back-to-top"')
+    pair("chrome-hidden-snippets", "chrome", "text in display:none / aria-hidden elements changes", hid,
+         hid.replace("sid=abc123 form 77", "sid=zq81x form 78").replace("★ 4.5", "★ 4.6"), "Tier 3")
+    # a section renamed: the heading's text changes, the section stays the one it was
+    renamed = replace(BURMA, sections=tuple(replace(sec, title="HUMAN TRAFFICKING PROFILE") if sec.title == "TRAFFICKING PROFILE" else sec
+                                           for sec in BURMA.sections))
+    pair("findings-section-renamed", "findings", "'TRAFFICKING PROFILE' renamed 'HUMAN TRAFFICKING PROFILE'", page, sites.state2024(renamed), "Tier 3",
+         change("Burma", f=findings(added=["HUMAN TRAFFICKING PROFILE"], removed=["TRAFFICKING PROFILE"], sections=["Trafficking Profile"])))
+    # a press release explaining the tiers in a sentence of its own: the placement sentence still gives the tier
+    rule = "Under the law, a country is placed on Tier 3 when its government does not make significant efforts."
+    paras = [*EMBASSY_PARAS[:3], rule, *EMBASSY_PARAS[3:]]
+    emb = sites.embassy(paras, EMB_R)
+    pair("explain-press-rule-sentence", "explanation", "a press release states the tier rule in a sentence; a chrome edit",
+         emb, sites.embassy(paras, EMB_R, replace(Chrome(), reviewed="June 30, 2024")), "Tier 2 Watch List")
 
 
 def main() -> None:

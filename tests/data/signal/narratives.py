@@ -238,8 +238,8 @@ def early(heading: str, title_name: str, year: int, n: Names) -> Report:
           f"trafficking; however, it is making significant efforts to do so. The government passed an "
           f"anti-trafficking law in {year - 1} and created a national commission to coordinate its efforts. "
           "Limited resources and corruption among border officials hamper progress."),
-        p(f"Police conducted 37 raids on suspected trafficking operations and arrested 58 suspects. Courts "
-          f"convicted 19 traffickers, who received sentences of up to eight years in prison. The government "
+        p("Police conducted 37 raids on suspected trafficking operations and arrested 58 suspects. Courts "
+          "convicted 19 traffickers, who received sentences of up to eight years in prison. The government "
           "cooperated with neighboring countries on several investigations."),
         p("The government provided some assistance to victims through a shelter in the capital operated jointly "
           "with an international organization. Victims were not detained or fined. The government does not "
