@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -247,7 +248,7 @@ def profile_pass(s: Scenario, key: str, start: Path | None) -> Path:
     return target
 
 
-def summarize_stacks(raw: str, top: int = 30) -> str:
+def summarize_stacks(raw: str, top: int = 40) -> str:
     """py-spy's collapsed stacks as two tables: functions by own samples and by samples under them."""
     own: Counter[str] = Counter()
     under: Counter[str] = Counter()
@@ -256,7 +257,8 @@ def summarize_stacks(raw: str, top: int = 30) -> str:
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        frames = [f.strip() for f in stack.split(";") if f.strip()]
+        # "extract (monitor/extract.py:1002)" -> "extract (monitor/extract.py)": a function, not a line
+        frames = [re.sub(r":\d+\)$", ")", f.strip()) for f in stack.split(";") if f.strip()]
         if not frames:
             continue
         total += int(count)

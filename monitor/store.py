@@ -47,6 +47,10 @@ RAW_GZIP_LEVEL = 3
 CACHE_KIB = 512
 CRASH_ENV = "MONITOR_TEST_CRASH_AT"
 BUSY_TIMEOUT_MS = 30_000
+# Deferred state rows (see Store.save_state_later) are written in one transaction at most this many rows
+# or seconds apart: a crash loses at most that much last-check bookkeeping, never a version or an alert.
+STATE_BATCH_ROWS = 200
+STATE_BATCH_SECONDS = 2.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
@@ -131,6 +135,12 @@ class SourceState:
 
 
 STATE_COLUMNS = tuple(SourceState.__dataclass_fields__)
+_STATE_UPSERT = (f"INSERT OR REPLACE INTO source_state ({','.join(STATE_COLUMNS)}) "
+                 f"VALUES ({','.join('?' for _ in STATE_COLUMNS)})")
+
+
+def _state_values(state: SourceState) -> list[Any]:
+    return [getattr(state, k) for k in STATE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,9 @@ class Store:
         # Threads of one process take turns for write transactions here: waiting on SQLite's own lock
         # would sleep in its busy handler (1 ms, 2 ms, ... 100 ms steps) long after the writer is done.
         self._write_lock = threading.RLock()
+        self._pending_states: dict[str, SourceState] = {}
+        self._pending_lock = threading.Lock()
+        self._pending_since = time.monotonic()
         # Version files are made durable by one sync of the file system shared by every thread that waits
         # for one (group commit), instead of four fsyncs per version: see GroupSync.
         flush = syncfs_function(self.root)
@@ -225,6 +238,10 @@ class Store:
                 raise _store_error("cannot commit to the state database", exc) from None
 
     def close(self) -> None:
+        try:
+            self.flush_states()
+        except StoreError as exc:
+            logger.error("%s; the last-check times of some unchanged sources were not recorded", exc)
         with self._lock:
             for conn in self._connections:
                 with contextlib.suppress(sqlite3.Error):
@@ -395,6 +412,10 @@ class Store:
     # ------------------------------------------------------------------ state
 
     def state(self, source_id: str) -> SourceState:
+        with self._pending_lock:
+            pending = self._pending_states.get(source_id)
+        if pending is not None:
+            return pending
         row = self.connection().execute(
             "SELECT * FROM source_state WHERE source_id = ?", (source_id,)).fetchone()
         if row is None:
@@ -409,11 +430,43 @@ class Store:
             if alert is not None:
                 insert_alert(conn, alert)
 
+    def save_state_later(self, state: SourceState) -> None:
+        """Record bookkeeping-only state (an unchanged check) in a batch: one transaction for many sources.
+
+        Written by ``flush_states``, which runs every ``STATE_BATCH_ROWS`` rows or ``STATE_BATCH_SECONDS``
+        and on ``close``; ``state`` sees the pending row meanwhile. Only for state whose loss is harmless.
+        """
+        with self._pending_lock:
+            self._pending_states[state.source_id] = state
+            due = (len(self._pending_states) >= STATE_BATCH_ROWS
+                   or time.monotonic() - self._pending_since >= STATE_BATCH_SECONDS)
+        if due:
+            try:
+                self.flush_states()
+            except StoreError as exc:  # kept pending: the next flush tries again
+                logger.warning("%s; retrying later", exc)
+
+    def flush_states(self) -> None:
+        """Write the deferred state rows in one transaction."""
+        with self._write_lock:
+            with self._pending_lock:
+                batch = dict(self._pending_states)
+                self._pending_since = time.monotonic()
+            if not batch:
+                return
+            with self.transaction() as conn:
+                conn.executemany(_STATE_UPSERT, [_state_values(s) for s in batch.values()])
+            with self._pending_lock:
+                # Still pending until written, so a reader never sees an older row in between.
+                for source_id, state in batch.items():
+                    if self._pending_states.get(source_id) is state:
+                        del self._pending_states[source_id]
+
     def _write_state(self, conn: sqlite3.Connection, state: SourceState) -> None:
-        values = [getattr(state, k) for k in STATE_COLUMNS]
-        placeholders = ",".join("?" for _ in STATE_COLUMNS)
-        conn.execute(f"INSERT OR REPLACE INTO source_state ({','.join(STATE_COLUMNS)}) VALUES ({placeholders})",
-                     values)
+        conn.execute(_STATE_UPSERT, _state_values(state))
+        with self._pending_lock:
+            # Written now, inside the caller's transaction: a deferred older row must not overwrite it.
+            self._pending_states.pop(state.source_id, None)
 
     # ------------------------------------------------------------------ alerts
 

@@ -202,3 +202,13 @@ def test_shipped_config_is_valid() -> None:
     config = load_config(Path(__file__).parent.parent / "config.yaml", env={})
     assert len(config.sources) >= 3
     assert all(s.url.startswith("https://") for s in config.sources)
+
+
+def test_both_yaml_loaders_read_the_same_file_the_same_way(tmp_path: Path) -> None:
+    # many '*' characters route the file to the pure-Python loader that counts aliases; the result must
+    # be the same as libyaml's, `on:` staying a key and not becoming the boolean true
+    plain = load_config(write(tmp_path, VALID), env=ENV)
+    starred = VALID.replace("name: Cambodia (TIP)", "name: 'Cambodia (TIP) " + "*" * 150 + "'")
+    config = load_config(write(tmp_path, starred), env=ENV)
+    assert config.sources[0].name == "Cambodia (TIP) " + "*" * 150
+    assert config.notify == plain.notify and config.sources[1:] == plain.sources[1:]
