@@ -9,11 +9,12 @@ removes the whole line (``Last Updated: …``, ``Cite as …``, ``Search Refworl
 the matched part and keeps the rest of the line (``[accessed 31 May 2016]``). Rules are anchored and most
 are limited to short lines, so that a sentence of the narrative is never mistaken for chrome.
 
-Changing anything here changes what extraction keeps: bump :data:`monitor.extract.EXTRACTOR_VERSION`.
+Changing anything here changes what extraction keeps: bump :data:`monitor.models.EXTRACTOR_VERSION`.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -236,20 +237,18 @@ _DROP_RULES = tuple(r for r in LINE_RULES if r.name not in _CUT_RULE_NAMES)
 _KEYWORD_RULES = tuple(r for r in _DROP_RULES if r.needs)
 
 
-def _buckets() -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """The drop rules as one anchored alternation per line length: ``(max words, pattern)``, shortest
-    first. A line is matched once, against only the rules that apply to its length."""
-    always = [r for r in _DROP_RULES if not r.needs]
-    limits = sorted({r.max_words for r in always if r.max_words})
-    buckets = []
-    for limit in [*limits, 10**9]:
-        rules = [r for r in always if not r.max_words or r.max_words >= limit]
-        combined = "|".join(f"(?:{r.pattern.pattern})" for r in rules)
-        buckets.append((limit, re.compile(combined, re.IGNORECASE)))
-    return tuple(buckets)
+_ALWAYS_RULES = tuple(r for r in _DROP_RULES if not r.needs)
+# The drop rules as one anchored alternation per line length, shortest first: a line is matched once,
+# against only the rules that apply to its length.
+_BUCKET_LIMITS = (*sorted({r.max_words for r in _ALWAYS_RULES if r.max_words}), 10**9)
 
 
-_BUCKETS = _buckets()
+@functools.cache
+def _bucket(limit: int) -> re.Pattern[str]:
+    """The rules for lines of at most ``limit`` words. Compiled on first use: compiling them all was most
+    of this module's import time, paid even by a pass whose pages all answer 304."""
+    rules = [r for r in _ALWAYS_RULES if not r.max_words or r.max_words >= limit]
+    return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules), re.IGNORECASE)
 
 
 # Headings after which a page holds no more narrative ("Related Articles", "Tags").
@@ -284,9 +283,9 @@ def _drops(line: str) -> bool:
     if not line:
         return True
     words = line.count(" ") + 1     # lines arrive with their whitespace collapsed
-    for limit, pattern in _BUCKETS:
+    for limit in _BUCKET_LIMITS:
         if words <= limit:
-            if pattern.match(line):
+            if _bucket(limit).match(line):
                 return True
             break
     lowered = line.lower()

@@ -47,15 +47,12 @@ from lxml import etree
 from monitor import chrome, tiers
 from monitor.compare import split_sentences  # the same sentences the findings are reported in
 from monitor.errors import ExtractError
-from monitor.models import Block, BlockKind, Document, FieldRule, Source
+from monitor.models import EXTRACTOR_VERSION, Block, BlockKind, Document, FieldRule, Source
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "SECTION_NAMES", "explain", "extract", "normalize_text"]
 
-EXTRACTOR_VERSION = "2"
-"""Bumped whenever the preset or the algorithm changes what is kept (stored versions are then re-extracted
-before comparing, so that an upgrade never alerts)."""
 
 TIP_PROFILE = "tip-report"
 GENERIC_PROFILE = "generic"

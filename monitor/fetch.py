@@ -216,6 +216,9 @@ class Fetcher:
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
         if status == 304 and conditional:
+            # Its empty body read to the end hands the connection back to the pool: closed unread, the
+            # connection was dropped, and every 304 paid for a new one.
+            response.raw.drain_conn()
             # A 304 need not repeat the validators; keeping ours makes the next check conditional too.
             return Page(url=url, final_url=response.url, status=status, content_type="", body=b"",
                         text="", encoding="", not_modified=True,

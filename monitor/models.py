@@ -19,6 +19,11 @@ CANONICAL_TIERS: tuple[str, ...] = (*TIER_ORDER, SPECIAL_CASE)
 
 CHANGE_KINDS: tuple[str, ...] = ("tier", "findings", "fields", "error")
 
+EXTRACTOR_VERSION = "2"
+"""Bumped whenever the extraction preset (monitor.extract, monitor.chrome) or its algorithm changes what is
+kept: stored versions are then re-extracted before comparing, so that an upgrade never alerts. Kept here,
+not in monitor.extract, so that a check whose pages all answer 304 need not import the extractor."""
+
 
 # --------------------------------------------------------------------------- configuration
 

@@ -18,12 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from . import compare, extract, suspect
 from .alerts import build_change_alert, build_error_alert
 from .config import Config
 from .errors import ExtractError, FetchError, LockedError, MonitorError, StoreError
 from .fetch import Fetcher, FetchSettings
-from .models import CheckResult, Document, Page, Source, Version
+from .models import EXTRACTOR_VERSION, CheckResult, Document, Page, Source, Version
 from .store import NewVersion, SourceState, Store, isoformat, make_version_id, utcnow
 
 logger = logging.getLogger(__name__)
@@ -161,7 +160,7 @@ def _check_locked(source: Source, ctx: CheckContext) -> CheckResult:
     store = ctx.store
     state = store.state(source.id)
     latest = store.latest_version(source.id)
-    fingerprint = source.rules_fingerprint(extract.EXTRACTOR_VERSION)
+    fingerprint = source.rules_fingerprint(EXTRACTOR_VERSION)
     try:
         use_validators = latest is not None and state.suspect_hash is None
         page = ctx.fetcher.fetch(source.url, timeout=source.timeout,
@@ -180,6 +179,8 @@ def _process(source: Source, ctx: CheckContext, state: SourceState, latest: Vers
     try:
         if latest is not None and _known_bytes(page, state, latest, fingerprint):
             return _unchanged(source, ctx, state, page, latest, detail="not modified")
+        # Imported here: a pass whose pages all answer 304 never loads the extractor.
+        from . import compare, extract, suspect
         try:
             document = extract.extract(page.text, source)
         except ExtractError:
@@ -225,6 +226,7 @@ def _known_bytes(page: Page, state: SourceState, latest: Version, fingerprint: s
 
 def _previous_document(source: Source, store: Store, latest: Version, fingerprint: str) -> Document:
     """The stored version as today's rules see it: re-extracted from its raw body when the rules changed."""
+    from . import extract
     if latest.rules_fingerprint == fingerprint:
         return store.load_document(latest)
     raw = store.load_raw(latest)
@@ -267,6 +269,7 @@ def _recovered_state(state: SourceState, source: Source, ctx: CheckContext, now:
 def _baseline(source: Source, ctx: CheckContext, state: SourceState, page: Page, document: Document,
               fingerprint: str) -> CheckResult:
     """The first good check stores the baseline and alerts nothing (a suspect page is no baseline)."""
+    from . import suspect
     reason = suspect.suspect_reason(page, document, None)
     if reason is not None:
         held = _hold_suspect(source, ctx, state, page, document, reason, confirmable=False)
@@ -310,6 +313,7 @@ def _hold_suspect(source: Source, ctx: CheckContext, state: SourceState, page: P
     pages that only look wrong next to the previous version (tier heading gone, half the text gone) are
     accepted once the same document is fetched again on a later check.
     """
+    from . import suspect
     if confirmable is None:
         confirmable = suspect.suspect_reason(page, document, None) is None
     content_hash = document.content_hash
@@ -367,6 +371,7 @@ def adhoc_source(url: str, config: Config | None) -> Source:
 
 
 def preview(source: Source, config: Config | None) -> Document:
+    from . import extract
     settings = fetch_settings(config) if config else FetchSettings()
     with Fetcher(settings) as fetcher:
         page = fetcher.fetch(source.url, timeout=source.timeout)

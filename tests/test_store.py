@@ -8,6 +8,7 @@ import multiprocessing
 import multiprocessing.queues
 import multiprocessing.synchronize
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,6 +63,33 @@ def test_state_round_trips_and_unknown_source_has_empty_state(tmp_path: Path) ->
                             suspect_reason="maintenance page", suspect_count=1)
         store.save_state(state)
         assert store.state("khm") == state
+
+
+def test_deferred_state_is_seen_at_once_and_written_by_flush_or_close(tmp_path: Path) -> None:
+    checked = SourceState("khm", etag="e2", last_check="2026-11-28T06:00:00Z", last_status="ok")
+    with Store(tmp_path) as store:
+        store.save_state(SourceState("khm", etag="e1", last_status="ok"))
+        store.save_state_later(checked)
+        assert store.state("khm") == checked          # the same process sees it before it is written
+        with Store(tmp_path) as other:
+            assert other.state("khm").etag == "e1"    # not yet in the database
+        store.flush_states()
+        with Store(tmp_path) as other:
+            assert other.state("khm") == checked
+        store.save_state_later(replace(checked, last_check="2026-11-28T07:00:00Z"))
+    with Store(tmp_path) as store:                    # closing wrote the last one
+        assert store.state("khm").last_check == "2026-11-28T07:00:00Z"
+
+
+def test_a_state_written_at_once_wins_over_an_older_deferred_one(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        store.save_state_later(SourceState("khm", last_status="ok"))
+        failed = SourceState("khm", last_status="failed", last_error="HTTP 500", consecutive_failures=1)
+        store.save_state(failed)
+        store.flush_states()
+        assert store.state("khm") == failed
+    with Store(tmp_path) as store:
+        assert store.state("khm") == failed
 
 
 def test_same_second_same_content_gets_a_distinct_version_id(tmp_path: Path) -> None:
