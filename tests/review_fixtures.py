@@ -133,3 +133,31 @@ def build_review_store(folder: Path) -> ReviewStore:
         x2 = commit(store, "xss", xss_document(2), datetime(2026, 11, 15, 6, tzinfo=UTC), xss_document(1),
                     XSS_NAME, "https://example.org/xss")
     return ReviewStore(root=folder / "snapshots", config=config, khm=(k1, k2, k3), mda=(m1, m2), xss=(x1, x2))
+
+
+# `monitor diff` of khm's last change (versions 2 -> 3) off a terminal, below the version header lines.
+KHM_2_TO_3_PLAIN = (
+    "Tier: Tier 2 Watch List → Tier 3 (downgrade)\n"
+    "\n"
+    "## Findings\n"
+    "\n"
+    "# [-CAMBODIA: Tier 2 Watch List-]\n"
+    "\n"
+    "# {+CAMBODIA: Tier 3+}\n"
+    "\n"
+    "## Recommendations\n"
+    "\n"
+    "- [moved] Screen workers in scam compounds for trafficking indicators.\n"
+    "\n"
+    "## Protection\n"
+    "\n"
+    "The government identified [-1,012-]{+1,450+} victims, most of them Cambodian men{+ and boys+} "
+    "exploited in online scam operations, and referred {+few of +}them to NGO shelters.\n"
+    "\n"
+    "{+Officials continued to penalize victims of forced criminality for unlawful acts their traffickers "
+    "compelled them to commit.+}\n"
+    "\n"
+    "## Prevention\n"
+    "\n"
+    "[-The National Committee for Counter Trafficking held 12 awareness events in border provinces.-]\n"
+)

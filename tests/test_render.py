@@ -28,7 +28,7 @@ from monitor.render import (
     safe_url,
 )
 
-from .review_fixtures import XSS_NAME, XSS_PAYLOAD, khm_document
+from .review_fixtures import KHM_2_TO_3_PLAIN, XSS_NAME, XSS_PAYLOAD, khm_document
 
 DOWNGRADE = TierChange("Tier 2 Watch List", "Tier 3", "downgrade")
 
@@ -55,6 +55,21 @@ ITEM_MOVED = BlockDiff("move", "Prevention", Block("item", "Train judges.", "Rec
 SAME = BlockDiff("equal", "Prosecution", para("Unchanged.", "Prosecution"), para("Unchanged.", "Prosecution"),
                  (Segment("equal", "Unchanged."),))
 STEPS = (SAME, EDIT, ADDED, REMOVED, ITEM_MOVED)
+STEPS_PLAIN = (  # STEPS as plain text, by section (the unchanged block is not shown)
+    "## Prosecution\n"
+    "\n"
+    "Authorities convicted [-12-]{+21+} traffickers{+ and 3 officials+}.\n"
+    "\n"
+    "## Protection\n"
+    "\n"
+    "{+Shelters reopened.+}\n"
+    "\n"
+    "[-Hotline closed.-]\n"
+    "\n"
+    "## Prevention\n"
+    "\n"
+    "- [moved from Recommendations] Train judges.\n"
+)
 
 
 # --------------------------------------------------------------------------- terminal / plain diff
@@ -65,19 +80,7 @@ def test_plain_diff_marks_words_groups_by_section_and_skips_unchanged_blocks() -
         "Tier: Tier 2 Watch List → Tier 3 (downgrade)\n"
         "level: 2 → 3\n"
         "\n"
-        "## Prosecution\n"
-        "\n"
-        "Authorities convicted [-12-]{+21+} traffickers{+ and 3 officials+}.\n"
-        "\n"
-        "## Protection\n"
-        "\n"
-        "{+Shelters reopened.+}\n"
-        "\n"
-        "[-Hotline closed.-]\n"
-        "\n"
-        "## Prevention\n"
-        "\n"
-        "- [moved from Recommendations] Train judges.\n"
+        + STEPS_PLAIN
     )
 
 
@@ -90,31 +93,7 @@ def test_plain_diff_shows_an_unchanged_tier_and_a_single_block_without_section()
 def test_plain_diff_of_real_documents_with_compare() -> None:
     diffs = diff_blocks(khm_document(2).blocks, khm_document(3).blocks)
     text = render_diff(change_view(diffs, tier=DOWNGRADE), color=False).plain
-    assert text == (
-        "Tier: Tier 2 Watch List → Tier 3 (downgrade)\n"
-        "\n"
-        "## Findings\n"
-        "\n"
-        "# [-CAMBODIA: Tier 2 Watch List-]\n"
-        "\n"
-        "# {+CAMBODIA: Tier 3+}\n"
-        "\n"
-        "## Recommendations\n"
-        "\n"
-        "- [moved] Screen workers in scam compounds for trafficking indicators.\n"
-        "\n"
-        "## Protection\n"
-        "\n"
-        "The government identified [-1,012-]{+1,450+} victims, most of them Cambodian men{+ and boys+} "
-        "exploited in online scam operations, and referred {+few of +}them to NGO shelters.\n"
-        "\n"
-        "{+Officials continued to penalize victims of forced criminality for unlawful acts their traffickers "
-        "compelled them to commit.+}\n"
-        "\n"
-        "## Prevention\n"
-        "\n"
-        "[-The National Committee for Counter Trafficking held 12 awareness events in border provinces.-]\n"
-    )
+    assert text == KHM_2_TO_3_PLAIN
 
 
 def test_colour_diff_styles_words_instead_of_marking_them() -> None:
@@ -216,20 +195,8 @@ def test_alert_text_with_block_diffs() -> None:
         "\n"
         "Tier: Tier 2 Watch List → Tier 3 (downgrade)\n"
         "\n"
-        "## Prosecution\n"
-        "\n"
-        "Authorities convicted [-12-]{+21+} traffickers{+ and 3 officials+}.\n"
-        "\n"
-        "## Protection\n"
-        "\n"
-        "{+Shelters reopened.+}\n"
-        "\n"
-        "[-Hotline closed.-]\n"
-        "\n"
-        "## Prevention\n"
-        "\n"
-        "- [moved from Recommendations] Train judges.\n"
-        "\n" + FOOTER
+        + STEPS_PLAIN
+        + "\n" + FOOTER
     )
 
 

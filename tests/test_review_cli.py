@@ -16,6 +16,7 @@ from monitor.review import parse_moment, resolve_version
 from monitor.store import Store
 
 from .review_fixtures import (
+    KHM_2_TO_3_PLAIN,
     KHM_URL,
     XSS_NAME,
     ReviewStore,
@@ -55,29 +56,7 @@ def test_diff_defaults_to_the_last_change(review: ReviewStore) -> None:
         f"from {k2}  2026-11-10 06:00 UTC\n"
         f"to   {k3}  2026-11-28 06:00 UTC\n"
         "\n"
-        "Tier: Tier 2 Watch List → Tier 3 (downgrade)\n"
-        "\n"
-        "## Findings\n"
-        "\n"
-        "# [-CAMBODIA: Tier 2 Watch List-]\n"
-        "\n"
-        "# {+CAMBODIA: Tier 3+}\n"
-        "\n"
-        "## Recommendations\n"
-        "\n"
-        "- [moved] Screen workers in scam compounds for trafficking indicators.\n"
-        "\n"
-        "## Protection\n"
-        "\n"
-        "The government identified [-1,012-]{+1,450+} victims, most of them Cambodian men{+ and boys+} "
-        "exploited in online scam operations, and referred {+few of +}them to NGO shelters.\n"
-        "\n"
-        "{+Officials continued to penalize victims of forced criminality for unlawful acts their traffickers "
-        "compelled them to commit.+}\n"
-        "\n"
-        "## Prevention\n"
-        "\n"
-        "[-The National Committee for Counter Trafficking held 12 awareness events in border provinces.-]\n"
+        + KHM_2_TO_3_PLAIN
     )
 
 
