@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from . import __version__
 from .config import Config, config_path, load_config
 from .errors import ConfigError, MonitorError, UsageError
 from .store import Store
@@ -72,7 +73,7 @@ def handle_errors(func: F) -> F:
               help="Configuration file (default: $MONITOR_CONFIG, else ./config.yaml).")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False))
-@click.version_option(package_name="report-monitor", prog_name="monitor")
+@click.version_option(version=__version__, prog_name="monitor")
 @click.pass_context
 def main(ctx: click.Context, config_file: str | None, log_level: str) -> None:
     """Watch government report pages and alert when the tier or the findings change."""

@@ -17,8 +17,7 @@ Every failure is one :class:`~monitor.errors.FetchError` with a short message a 
 from __future__ import annotations
 
 import codecs
-import email.utils
-import importlib.metadata
+import functools
 import logging
 import random
 import re
@@ -34,21 +33,16 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 import requests
 import urllib3
-from charset_normalizer.constant import IANA_SUPPORTED
+from requests.cookies import extract_cookies_to_jar
 from requests.utils import requote_uri
 
+from monitor import __version__
 from monitor.errors import FetchError
 from monitor.models import Page
 
 logger = logging.getLogger(__name__)
-
-try:
-    __version__ = importlib.metadata.version("report-monitor")
-except importlib.metadata.PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.1.0"
 
 USER_AGENT = f"report-monitor/{__version__} (+https://github.com/report-monitor/report-monitor)"
 
@@ -91,18 +85,6 @@ class _StatusError(FetchError):
         self.retry_after = retry_after
 
 
-class _Session(requests.Session):
-    """A Session that never resolves redirects itself: we follow them one by one (see ``_follow_redirects``).
-
-    Even with ``allow_redirects=False``, ``Session.send`` prepares the next hop through
-    ``resolve_redirects``, which first reads the whole redirect body, decompressed and uncapped: a redirect
-    carrying a gzip bomb would fill memory before any of our limits apply.
-    """
-
-    def resolve_redirects(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        return iter(())
-
-
 class Fetcher:
     """Fetches pages for one pass. Thread-safe; close it (or use ``with``) to release connections."""
 
@@ -110,12 +92,12 @@ class Fetcher:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
         self._sleep = sleep
-        self._session = _Session()
-        self._session.headers.update({"User-Agent": USER_AGENT, "Accept": _ACCEPT})
-        self._session.verify = True
+        # The Session is kept for its transport adapters (connection pools, TLS) and its cookie jar; requests
+        # are sent through the adapter by _send, not through Session.request (see there).
+        self._session = requests.Session()
+        self._session.trust_env = False
         # The environment (proxies, CA bundle, .netrc) is read once per scheme and host by _environment();
         # requests would re-read every variable on every request, which cost more CPU than parsing a page.
-        self._session.trust_env = False
         self._environments: dict[tuple[str, str], dict[str, Any]] = {}
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._lock = threading.Lock()
@@ -196,8 +178,7 @@ class Fetcher:
                           conditional: Mapping[str, str]) -> requests.Response:
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            response = self._session.get(current, headers=conditional, timeout=(timeout, timeout),
-                                         stream=True, allow_redirects=False, **self._environment(current))
+            response = self._send(current, conditional, timeout)
             if not response.is_redirect:
                 return response
             target = _redirect_target(response, current)
@@ -209,6 +190,34 @@ class Fetcher:
             current = target
         raise FetchError(f"too many redirects (>{self.settings.max_redirects})", url=url,
                          status=response.status_code, transient=False)
+
+    def _send(self, url: str, conditional: Mapping[str, str], timeout: float) -> requests.Response:
+        """One GET, streamed, without following a redirect.
+
+        What ``Session.request`` would do, minus what a pass never needs per request: it re-merges the
+        session's settings, re-parses the URL and runs requests' runtime protocol checks on every call,
+        which cost as much CPU as the whole exchange with the server. The session's transport adapter
+        (pools, TLS verification, proxies) and cookie jar are used as they are. Going through the adapter,
+        never ``Session.send``, also means no redirect is resolved for us: ``Session.send`` would read a
+        redirect's whole body first, decompressed and uncapped, before any of our limits apply.
+        """
+        environment = self._environment(url)
+        request = requests.PreparedRequest()
+        request.prepare_method("GET")
+        request.url = _prepared_url(url)
+        request.prepare_headers({**_BASE_HEADERS, **conditional})
+        if environment["auth"] is not None:
+            request.prepare_auth(environment["auth"])
+        cookies = self._session.cookies
+        if len(cookies):
+            request.prepare_cookies(cookies)
+        adapter = self._session.get_adapter(request.url)
+        response = adapter.send(request, stream=True, timeout=(timeout, timeout), verify=environment["verify"],
+                                cert=environment["cert"], proxies=environment["proxies"])
+        if "Set-Cookie" in response.headers:
+            # A site that sets a cookie and redirects to itself would otherwise loop until the cap.
+            extract_cookies_to_jar(cookies, request, response.raw)
+        return response
 
     def _read_page(self, url: str, response: requests.Response, conditional: Mapping[str, str],
                    started: float, timeout: float) -> Page:
@@ -267,6 +276,18 @@ class Fetcher:
 
 # --------------------------------------------------------------------------- request helpers
 
+# requests' own default headers (Accept-Encoding for what urllib3 can decode, keep-alive), then ours.
+_BASE_HEADERS = {**requests.utils.default_headers(), "User-Agent": USER_AGENT, "Accept": _ACCEPT}
+
+
+@functools.lru_cache(maxsize=4096)
+def _prepared_url(url: str) -> str:
+    """``url`` as requests sends it (IDNA host, quoted path): the same URLs come back every pass."""
+    request = requests.PreparedRequest()
+    request.prepare_url(url, None)
+    return str(request.url)
+
+
 def _host_of(url: str) -> str:
     try:
         parts = urlsplit(url)
@@ -309,6 +330,8 @@ def _retry_after_seconds(value: str | None, now: float) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # here: only a server asking to retry later needs it, not every pass's start-up
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -388,7 +411,10 @@ _BROWSER_SUPERSETS = {"iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp
                       "gb2312": "gb18030", "gbk": "gb18030"}
 # Real character encodings only: Python also has codecs such as "rot13", "idna" or "unicode_escape",
 # and UTF-7 is a known way to smuggle markup past filters.
-_TEXT_ENCODINGS = frozenset(IANA_SUPPORTED) - {"utf_7"}
+@functools.cache
+def _text_encodings() -> frozenset[str]:
+    from charset_normalizer.constant import IANA_SUPPORTED
+    return frozenset(IANA_SUPPORTED) - {"utf_7"}
 
 
 def _media_type(content_type: str | None) -> str:
@@ -423,7 +449,7 @@ def _known_encoding(label: str | None) -> str | None:
     except (LookupError, ValueError):   # ValueError: a NUL or a lone surrogate in the label
         return None
     name = _BROWSER_SUPERSETS.get(name, name)
-    return codecs.lookup(name).name if name in _TEXT_ENCODINGS else None
+    return codecs.lookup(name).name if name in _text_encodings() else None
 
 
 def _decodes(body: bytes, encoding: str) -> bool:
@@ -463,6 +489,8 @@ def _choose_encoding(body: bytes, content_type: str | None) -> str:
 
 
 def _detect(body: bytes) -> str | None:
+    import charset_normalizer  # here: most pages declare their charset, and the import is not free
+
     matches = charset_normalizer.from_bytes(body)
     best = matches.best()
     if best is None:

@@ -5,6 +5,7 @@ config -> fetch (Page) -> extract (Document) -> compare (Change, BlockDiff) -> s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -55,15 +56,21 @@ class Source:
 
     def rules_fingerprint(self, extractor_version: str) -> str:
         """A hash of everything that decides what extraction keeps (to know when to re-extract)."""
-        data = {
-            "v": extractor_version,
-            "profile": self.profile,
-            "select": self.select,
-            "strip": list(self.strip),
-            "ignore": list(self.ignore),
-            "fields": [[f.name, f.regex, f.css] for f in self.fields],
-        }
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+        return _rules_fingerprint(self.profile, self.select, self.strip, self.ignore, self.fields, extractor_version)
+
+
+@functools.lru_cache(maxsize=16384)   # asked for every source on every check; the same few rule sets
+def _rules_fingerprint(profile: str, select: str | None, strip: tuple[str, ...], ignore: tuple[str, ...],
+                       fields: tuple[FieldRule, ...], extractor_version: str) -> str:
+    data = {
+        "v": extractor_version,
+        "profile": profile,
+        "select": select,
+        "strip": list(strip),
+        "ignore": list(ignore),
+        "fields": [[f.name, f.regex, f.css] for f in fields],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- fetch
@@ -84,7 +91,7 @@ class Page:
     not_modified: bool = False
     elapsed: float = 0.0
 
-    @property
+    @functools.cached_property   # asked several times per check; cached_property writes past frozen=True
     def body_hash(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
 

@@ -184,6 +184,33 @@ def test_redirects_are_followed_and_validators_kept(http_server: LoopbackServer,
     assert all(r.headers.get("If-None-Match") == '"e"' for r in http_server.requests)
 
 
+def test_a_cookie_set_by_a_redirect_is_sent_on_the_next_hop(http_server: LoopbackServer,
+                                                             sleeps: list[float]) -> None:
+    # A consent gate: no cookie -> set one and redirect to the same page; with it -> the report.
+    def gate(req: RecordedRequest) -> Reply:
+        if "consent=yes" in req.headers.get("Cookie", ""):
+            return Reply(body=HTML)
+        return Reply(302, headers={"Location": "/khm", "Set-Cookie": "consent=yes; Path=/"})
+
+    http_server.routes["/khm"] = gate
+    with make_fetcher(sleeps) as fetcher:
+        assert fetcher.fetch(http_server.url("/khm"), timeout=5).text == HTML
+        assert fetcher.fetch(http_server.url("/khm"), timeout=5).text == HTML   # the jar lasts the pass
+    assert [r.headers.get("Cookie") for r in http_server.requests] == [None, "consent=yes", "consent=yes"]
+
+
+def test_the_proxy_from_the_environment_is_used(http_server: LoopbackServer, sleeps: list[float],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loopback server plays the proxy: a plain-HTTP request through a proxy names the whole URL.
+    monkeypatch.setenv("HTTP_PROXY", http_server.url())
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    http_server.routes["http://reports.example/khm"] = Reply(body=HTML)
+    with make_fetcher(sleeps) as fetcher:
+        assert fetcher.fetch("http://reports.example/khm", timeout=5).text == HTML
+    assert [r.path for r in http_server.requests] == ["http://reports.example/khm"]
+
+
 def test_redirect_loop(http_server: LoopbackServer, sleeps: list[float]) -> None:
     http_server.routes["/a"] = Reply(302, headers={"Location": "/b"})
     http_server.routes["/b"] = Reply(302, headers={"Location": "/a"})
