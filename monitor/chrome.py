@@ -78,9 +78,14 @@ HEADER_MARKERS = frozenset({"header", "masthead", "banner"})
 def chrome_marker(*values: str | None) -> str | None:
     """The chrome marker word found in an element's id/class/role/aria-label values, or None."""
     joined = " ".join(value for value in values if value)
-    if not joined:
-        return None
-    match = _MARKER_RE.search(joined.lower())
+    return _marker_in(joined.lower()) if joined else None
+
+
+# Remembered: a site's pages share their class names, and a search for a hundred words at every position
+# of a long class attribute costs microseconds.
+@functools.lru_cache(maxsize=4096)
+def _marker_in(lowered: str) -> str | None:
+    match = _MARKER_RE.search(lowered)
     return match.group(0).strip(" _-:/") if match else None
 
 
@@ -96,19 +101,31 @@ Action = Literal["drop", "cut"]
 
 @dataclass(frozen=True)
 class LineRule:
-    """One text-level chrome rule. ``max_words`` limits a ``drop`` rule to short lines (0: any length);
-    ``needs`` is a lower-case word a line must contain for the rule to be tried at all (rules that scan a
-    line for a word are kept out of the combined patterns, which every line goes through)."""
+    """One text-level chrome rule: ``source`` is its regular expression (case-insensitive). ``max_words`` limits
+    a ``drop`` rule to short lines (0: any length); ``needs`` is a lower-case word a line must contain for the
+    rule to be tried at all (rules that scan a line for a word are kept out of the combined patterns, which
+    every line goes through)."""
 
     name: str
-    pattern: re.Pattern[str]
+    source: str
     action: Action = "drop"
     max_words: int = 0
     needs: str = ""
 
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The rule on its own. Compiled on first use: lines are matched against the combined patterns of
+        :func:`_band`, so most rules are never needed alone, and compiling them all was most of this module's
+        import time."""
+        return re.compile(self.source, re.IGNORECASE)
+
+    def fits(self, words: int) -> bool:
+        """Whether the rule applies to a line of ``words`` words."""
+        return not self.max_words or words <= self.max_words
+
 
 def _rule(name: str, pattern: str, action: Action = "drop", max_words: int = 0, needs: str = "") -> LineRule:
-    return LineRule(name, re.compile(pattern, re.IGNORECASE), action, max_words, needs)
+    return LineRule(name, pattern, action, max_words, needs)
 
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -235,20 +252,37 @@ _CUT_RULE_NAMES = frozenset({"accessed stamp", "retrieved stamp"})
 _CUT_RULES = tuple(r for r in LINE_RULES if r.name in _CUT_RULE_NAMES)
 _DROP_RULES = tuple(r for r in LINE_RULES if r.name not in _CUT_RULE_NAMES)
 _KEYWORD_RULES = tuple(r for r in _DROP_RULES if r.needs)
+# No keyword rule applies to a line longer than this (most narrative paragraphs are).
+_KEYWORD_MAX_WORDS = 0 if any(not r.max_words for r in _KEYWORD_RULES) else max(
+    (r.max_words for r in _KEYWORD_RULES), default=0)
 
 
 _ALWAYS_RULES = tuple(r for r in _DROP_RULES if not r.needs)
-# The drop rules as one anchored alternation per line length, shortest first: a line is matched once,
-# against only the rules that apply to its length.
-_BUCKET_LIMITS = (*sorted({r.max_words for r in _ALWAYS_RULES if r.max_words}), 10**9)
+# The drop rules as one anchored alternation per band of line lengths: a line is matched once, against the
+# rules that can apply to a line of its band. Every limit its own band (a band per distinct max_words)
+# matched a line against exactly its rules, but compiling fourteen alternations, each re-parsing most of the
+# rules (the dated ones above all), cost 0.17 s per process; these few bands cost a fifth of that and
+# match about as fast, measured on the benchmark pages. Lines longer than the longest limit meet only the
+# rules without one.
+_BAND_TOPS = (*sorted({8, 16, 30, max(r.max_words for r in _ALWAYS_RULES)}), 10**9)
 
 
 @functools.cache
-def _bucket(limit: int) -> re.Pattern[str]:
-    """The rules for lines of at most ``limit`` words. Compiled on first use: compiling them all was most
-    of this module's import time, paid even by a pass whose pages all answer 304."""
-    rules = [r for r in _ALWAYS_RULES if not r.max_words or r.max_words >= limit]
-    return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules), re.IGNORECASE)
+def _band(top: int) -> re.Pattern[str]:
+    """The rules for lines of the band that ends at ``top`` words. Compiled on first use: a pass whose pages
+    all answer 304 never needs them."""
+    floor = max((t for t in _BAND_TOPS if t < top), default=0)
+    rules = [r for r in _ALWAYS_RULES if not r.max_words or r.max_words > floor]
+    return re.compile("|".join(_limited(r, top) for r in rules), re.IGNORECASE)
+
+
+def _limited(rule: LineRule, top: int) -> str:
+    """``rule`` as an alternative of a band's pattern. A rule whose limit falls inside the band also checks,
+    once it has matched, that the line has at most ``max_words`` words (at most ``max_words - 1`` spaces, as
+    :func:`_drops` counts them), so that the band needs no pattern per limit."""
+    if not rule.max_words or rule.max_words >= top:
+        return f"(?:{rule.source})"
+    return f"(?=(?:{rule.source}))[^ ]*(?: [^ ]*){{0,{rule.max_words - 1}}}\\Z"
 
 
 # Headings after which a page holds no more narrative ("Related Articles", "Tags").
@@ -268,7 +302,8 @@ def clean_line(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
             line = rule.pattern.sub("", line).strip()
         if not line:
             return ""
-    if _drops(line):
+        lowered = line.lower()
+    if _drops(line, lowered):
         return ""
     for extra_pattern in extra:
         if extra_pattern.search(line):
@@ -278,19 +313,24 @@ def clean_line(line: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
     return line
 
 
-def _drops(line: str) -> bool:
-    """Whether a drop rule removes ``line`` as a whole."""
+def _drops(line: str, lowered: str | None = None) -> bool:
+    """Whether a drop rule removes ``line`` as a whole (``lowered``: the line in lower case, if at hand)."""
     if not line:
         return True
     words = line.count(" ") + 1     # lines arrive with their whitespace collapsed
-    for limit in _BUCKET_LIMITS:
-        if words <= limit:
-            if _bucket(limit).match(line):
+    for top in _BAND_TOPS:
+        if words <= top:
+            if _band(top).match(line):
                 return True
             break
-    lowered = line.lower()
-    return any(rule.needs in lowered and (not rule.max_words or words <= rule.max_words)
-               and rule.pattern.match(line) for rule in _KEYWORD_RULES)
+    if _KEYWORD_MAX_WORDS and words > _KEYWORD_MAX_WORDS:
+        return False
+    if lowered is None:
+        lowered = line.lower()
+    for rule in _KEYWORD_RULES:
+        if rule.needs in lowered and rule.fits(words) and rule.pattern.match(line):
+            return True
+    return False
 
 
 def matching_rule(line: str) -> str | None:
@@ -300,7 +340,7 @@ def matching_rule(line: str) -> str | None:
             return rule.name
     words = line.count(" ") + 1
     for rule in _DROP_RULES:
-        if (not rule.max_words or words <= rule.max_words) and rule.pattern.match(line):
+        if rule.fits(words) and rule.pattern.match(line):
             return rule.name
     return None
 

@@ -31,7 +31,6 @@ source, same document.
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
 import re
 import threading
@@ -40,7 +39,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -80,14 +79,36 @@ _TRANSLATION[0x0A] = " "      # a newline in the source is only whitespace; line
 _TRANSLATION[0x0D] = " "
 
 
+def _ascii_translation() -> tuple[bytes, bytes]:
+    """:data:`_TRANSLATION` for ASCII text, as a ``bytes.translate`` table and the bytes it deletes (each ASCII
+    character it replaces becomes one ASCII character)."""
+    table, delete = bytearray(range(256)), bytearray()
+    for code, replacement in _TRANSLATION.items():
+        if code < 128:
+            if replacement is None:
+                delete.append(code)
+            else:
+                table[code] = ord(replacement)
+    return bytes(table), bytes(delete)
+
+
+_ASCII_TABLE, _ASCII_DELETE = _ascii_translation()
+
+
 def normalize_text(text: str) -> str:
     """NFC; odd spaces, quotes and dashes in one form; soft hyphens and control characters removed;
     whitespace collapsed. Line breaks (``<br>`` while walking, U+2028) become ``\\n``, kept one per line."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    if "–" in text or "‒" in text or "−" in text:
-        text = _INNER_DASH.sub("-", text)
-    text = _SPACE_RUN.sub(" ", text.translate(_TRANSLATION))
+    if text.isascii():
+        # Most text is ASCII (already NFC, no dashes to join). str.translate rebuilds its cache of the table
+        # on every call, which costs more than translating bytes does.
+        text = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETE).decode("ascii")
+    else:
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if "–" in text or "‒" in text or "−" in text:
+            text = _INNER_DASH.sub("-", text)
+        text = text.translate(_TRANSLATION)
+    text = _SPACE_RUN.sub(" ", text)
     if "\n" in text:
         text = _AROUND_NEWLINE.sub("\n", text)
     return text.strip(" ")
@@ -148,9 +169,10 @@ _OUTER_HEADERS = etree.XPath(".//header[not(ancestor::main or ancestor::article)
 _FORM_CONTENT_PARAGRAPHS = 3
 
 
-def _prune(root: Any) -> None:
-    """Remove page chrome from ``root``'s subtree in place (texts that follow a removed element stay)."""
-    _unwrap_heading_buttons(root)
+def _prune(root: Any, buttons: Iterable[Any] | None = None) -> None:
+    """Remove page chrome from ``root``'s subtree in place (texts that follow a removed element stay).
+    ``buttons``: the subtree's <button> elements, when the caller has already found them."""
+    _unwrap_heading_buttons(_BUTTONS(root) if buttons is None else buttons)
     etree.strip_elements(root, *chrome.CHROME_TAGS, with_tail=False)
     keep, keep_header = _keepers(root)
     doomed = [el for el in _OUTER_HEADERS(root) if el not in keep and el not in keep_header]
@@ -158,7 +180,7 @@ def _prune(root: Any) -> None:
                if el not in keep and sum(1 for _ in islice(el.iter("p"), _FORM_CONTENT_PARAGRAPHS + 1))
                <= _FORM_CONTENT_PARAGRAPHS]
     doomed += [el for el in root.iter("ul", "ol") if el not in keep and _is_jump_list(el)]
-    doomed += [el for el in _INVISIBLE(root) if el not in keep and _is_invisible_snippet(el)]
+    doomed += [el for el in _maybe_invisible(root) if el not in keep and _is_invisible_snippet(el)]
     for el in doomed:
         _drop(el)
     # Attribute values, in document order: an element's own attributes come right after it, then those of
@@ -184,10 +206,18 @@ def _prune(root: Any) -> None:
 
 
 _BUTTONS = etree.XPath(".//button")
-_INVISIBLE = etree.XPath(".//*[@aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')]")
 _UNRENDERED_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # A hidden element longer than this may be a collapsed section of the report (shown by a script): kept.
 _HIDDEN_SNIPPET_CHARS = 200
+
+
+def _maybe_invisible(root: Any) -> Iterator[Any]:
+    """The descendants marked ``aria-hidden="true"`` or with "none" or "hidden" in their style, in document
+    order. (A walk in Python: the XPath with these string predicates cost twice as much.)"""
+    for el in root.iterdescendants(etree.Element):
+        style = el.get("style")
+        if el.get("aria-hidden") == "true" or (style is not None and ("none" in style or "hidden" in style)):
+            yield el
 
 
 def _is_invisible_snippet(el: Any) -> bool:
@@ -215,11 +245,11 @@ def _is_jump_list(el: Any) -> bool:
     return True
 
 
-def _unwrap_heading_buttons(root: Any) -> None:
+def _unwrap_heading_buttons(buttons: Iterable[Any]) -> None:
     """Turn the buttons of collapsible sections into plain text: a button inside a heading, or one that
     opens a region (``aria-expanded``/``aria-controls``) and names a report section, is the section's
     title (the WAI-ARIA accordion pattern), not a control to remove with the other buttons."""
-    for button in _BUTTONS(root):
+    for button in buttons:
         in_heading = any(a.tag in _HEADING_TAGS for a in button.iterancestors())
         if in_heading or ((button.get("aria-expanded") is not None or button.get("aria-controls") is not None)
                           and section_name(" ".join(_text_of(button).split())) is not None):
@@ -328,8 +358,7 @@ class _CssView:
         return found
 
 
-@dataclass(frozen=True)
-class _Compound:
+class _Compound(NamedTuple):
     tag: str | None            # lower case; None for any
     ids: tuple[str, ...]
     classes: tuple[str, ...]
@@ -461,9 +490,10 @@ _BLOCK_TAGS = frozenset({
 _CELL_TAGS = frozenset({"td", "th"})
 
 
-@dataclass(frozen=True)
-class _Raw:
-    """A run of text between block boundaries, as found in the tree."""
+class _Raw(NamedTuple):
+    """A run of text between block boundaries, as found in the tree. (The small immutable records of this
+    module are named tuples, not frozen dataclasses: every page makes a hundred of them, and a named tuple
+    costs a fraction of a frozen dataclass, to make and to define at import.)"""
 
     kind: BlockKind
     text: str
@@ -557,12 +587,27 @@ def _is_layout_table(table: Any) -> bool:
 
 # --------------------------------------------------------------------------- raw blocks into text blocks
 
-@dataclass(frozen=True)
-class _Text:
+class _Text(NamedTuple):
     kind: BlockKind
     text: str
     element: Any
     nested: bool
+
+
+class _LineCleaner:
+    """:func:`chrome.clean_line` with a source's ``ignore`` patterns, for one page, remembering its answers: a
+    narrative line is judged up to three times (as a line, as the block it forms, as a finding), the answer
+    cannot change, and each judgement costs microseconds of regular expressions."""
+
+    def __init__(self, ignore: tuple[re.Pattern[str], ...]) -> None:
+        self._ignore = ignore
+        self._answers: dict[str, str] = {}
+
+    def __call__(self, line: str) -> str:
+        cleaned = self._answers.get(line)
+        if cleaned is None:
+            cleaned = self._answers[line] = chrome.clean_line(line, self._ignore)
+        return cleaned
 
 
 _BULLETS = "•▪●◦‣∙■□➢►▸○"
@@ -571,7 +616,7 @@ _ANY_BULLET = re.compile(r"[" + _BULLETS + r"]")
 _INLINE_BULLET = re.compile(r"(?:^|\s)[" + _BULLETS + r"]\s*")
 
 
-def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines: list[str],
+def _texts(raws: Iterable[_Raw], clean: _LineCleaner, field_lines: list[str],
            leads: bool = False) -> list[_Text]:
     """Raw blocks as normalized, chrome-free text blocks. With ``leads`` (the tip-report profile), a first
     line that is a tier heading or a section name (``<p><b>CAMBODIA: Tier 3</b><br>The Government …``)
@@ -582,16 +627,16 @@ def _texts(raws: Iterable[_Raw], ignore: Sequence[re.Pattern[str]], field_lines:
             lines = [line for line in para.split("\n") if line]
             field_lines.extend(lines)
             kept = [tiers.normalize_tier_mentions(cleaned)
-                    for cleaned in (chrome.clean_line(_without_controls(line, raw.kind), ignore) for line in lines)
+                    for cleaned in (clean(_without_controls(line, raw.kind)) for line in lines)
                     if cleaned]
             groups = [kept] if raw.kind == "heading" else _line_groups(kept, tier_headings=leads)
             for group in groups:
                 if group:
-                    out.extend(_group_texts(raw, group, ignore, leads))
+                    out.extend(_group_texts(raw, group, clean, leads))
     return out
 
 
-def _group_texts(raw: _Raw, kept: list[str], ignore: Sequence[re.Pattern[str]], leads: bool) -> Iterator[_Text]:
+def _group_texts(raw: _Raw, kept: list[str], clean: _LineCleaner, leads: bool) -> Iterator[_Text]:
     """The text blocks of one group of lines of a raw block."""
     if leads and raw.kind == "paragraph" and (run_in := tiers.run_in_heading(kept[0])) is not None:
         # "<b>BURMA: Tier 3</b> The Government of Burma …": the heading, then the paragraph it opens.
@@ -609,7 +654,7 @@ def _group_texts(raw: _Raw, kept: list[str], ignore: Sequence[re.Pattern[str]], 
     for kind, text in parts:
         # A block made of several lines, or a bullet without its bullet, is judged again as a
         # whole, so that the document reads the same when extracted from its own rendering.
-        text = chrome.clean_line(text, ignore)
+        text = clean(text)
         if text:
             yield _Text(kind, text, raw.element, raw.nested)
 
@@ -661,7 +706,9 @@ def _split_bullets(kind: BlockKind, lines: list[str]) -> Iterator[tuple[BlockKin
     """A paragraph's lines as blocks: bullet lines ("• …", or "- …" on several lines) and inline "•"
     bullets become items; text before the first bullet stays a paragraph (often a lead such as
     ``PRIORITIZED RECOMMENDATIONS:``)."""
-    if not any(_ANY_BULLET.search(line) or line[:2] in ("- ", "* ") or line[:1] == "·" for line in lines):
+    # Every bullet character is non-ASCII: an ASCII line needs no search for one.
+    if not any((not line.isascii() and _ANY_BULLET.search(line)) or line[:2] in ("- ", "* ") or line[:1] == "·"
+               for line in lines):
         yield kind, " ".join(lines)
         return
     dashed = sum(1 for line in lines if line[:2] in ("- ", "* ")) >= 2
@@ -720,7 +767,8 @@ def section_name(text: str) -> str | None:
 
 def _run_in(text: str) -> tuple[str, str, str] | None:
     """``(section, lead, rest)`` for a paragraph that opens with its section's name."""
-    for pattern in (_RUN_IN, _CAPS_RUN_IN):
+    # Only a lead in capitals needs no colon; most paragraphs have none, and looking for one is a lazy scan.
+    for pattern in (_RUN_IN, _CAPS_RUN_IN) if ":" in text else (_CAPS_RUN_IN,):
         match = pattern.match(text)
         if match:
             name = section_name(match.group("lead"))
@@ -731,8 +779,7 @@ def _run_in(text: str) -> tuple[str, str, str] | None:
 
 # --------------------------------------------------------------------------- the tip-report profile
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     tier: str
     country: str | None
     start: int                 # index of the first narrative block after the heading
@@ -851,9 +898,15 @@ def _report_year(texts: Iterable[str]) -> str | None:
 
 
 def _tidy_recommendation(text: str) -> str:
-    text = re.sub(r"^(?:and\s+)+", "", text.strip(), flags=re.IGNORECASE)
-    text = re.sub(r"(?:\s*[;,]\s*(?:and)?)+$", "", text, flags=re.IGNORECASE).strip()
-    return text
+    text = _LEADING_AND.sub("", text.strip())
+    # Only a text that ends in a separator or "and" has any to remove: skip the search through every position.
+    if text.endswith((";", ",")) or text[-3:].lower() == "and":
+        text = _TRAILING_SEPARATORS.sub("", text)
+    return text.strip()
+
+
+_LEADING_AND = re.compile(r"^(?:and\s+)+", re.IGNORECASE)
+_TRAILING_SEPARATORS = re.compile(r"(?:\s*[;,]\s*(?:and)?)+$", re.IGNORECASE)
 
 
 def _split_semicolons(text: str) -> list[str]:
@@ -876,7 +929,7 @@ def _split_semicolons(text: str) -> list[str]:
 
 
 def _tip_blocks(texts: Sequence[_Text], default_section: str | None,
-                ignore: Sequence[re.Pattern[str]]) -> list[Block]:
+                clean: _LineCleaner) -> list[Block]:
     """The narrative's blocks tagged with their sections; run-in section leads become headings and
     recommendations become one item each."""
     blocks: list[Block] = []
@@ -884,7 +937,7 @@ def _tip_blocks(texts: Sequence[_Text], default_section: str | None,
 
     def emit(kind: BlockKind, text: str) -> None:
         # Splitting can leave a piece that is chrome on its own ("Share", "."): judge it as the block it is.
-        text = chrome.clean_line(text, ignore)
+        text = clean(text)
         if text:
             blocks.append(Block(kind, text, section))
 
@@ -975,17 +1028,19 @@ def extract(html: str, source: Source) -> Document:
     if root is None:
         raise ExtractError("the page has no text")
     ignore = tuple(_compile(p, "ignore pattern") for p in source.ignore)
-    page = _Page(html, source, root, *_page_hints(root))
-    _prune(root)
+    titles, h1s, buttons = _landmarks(root)
+    page = _Page(html, source, root, *_page_hints(titles, h1s))
+    _prune(root, buttons)
     regions = _regions(page)
     if source.strip:
         _strip(page, regions)
     field_lines: list[str] = []
     tip = source.profile != GENERIC_PROFILE
-    texts = _texts((raw for region in regions for raw in _walk(region)), ignore, field_lines, leads=tip)
+    clean = _LineCleaner(ignore)
+    texts = _texts((raw for region in regions for raw in _walk(region)), clean, field_lines, leads=tip)
     fields: dict[str, str | None] = {}
     if tip:
-        tip_fields, blocks = _tip_document(page, regions, texts, ignore, field_lines)
+        tip_fields, blocks = _tip_document(page, regions, texts, clean, field_lines)
         fields.update(tip_fields)
     else:
         blocks = _generic_blocks(_cut_at_end_heading(texts))
@@ -1004,11 +1059,14 @@ _MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*(?:\s[^>]*)?/?|/[a-zA-Z][\w:-]*\s*|!--
 
 def _is_plain_text(text: str) -> bool:
     """A body without any markup (a text/plain page, like the seed file): its line breaks are its structure."""
-    return bool(text.strip()) and _MARKUP.search(text) is None
+    return bool(text) and not text.isspace() and _MARKUP.search(text) is None   # (strip() would copy the page)
 
 
 def _as_preformatted(text: str) -> str:
-    return "<html><body><pre>" + html_lib.escape(text, quote=False) + "</pre></body></html>"
+    # Imported here: only plain-text pages need it, and html.entities costs milliseconds to import.
+    import html
+
+    return "<html><body><pre>" + html.escape(text, quote=False) + "</pre></body></html>"
 
 
 def explain(html: str, source: Source) -> Document:
@@ -1016,13 +1074,22 @@ def explain(html: str, source: Source) -> Document:
     return extract(html, source)
 
 
-def _page_hints(root: Any) -> tuple[str, list[str]]:
+def _landmarks(root: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    """The <title>, <h1> and <button> elements of the whole page, each in document order: found in one
+    walk, since each walk over the unpruned page (menus, sprites, footers) costs as much as the rest of
+    pruning."""
+    found: dict[str, list[Any]] = {"title": [], "h1": [], "button": []}
+    for el in root.iter("title", "h1", "button"):
+        found[el.tag].append(el)
+    return found["title"], found["h1"], found["button"]
+
+
+def _page_hints(titles: list[Any], h1s: list[Any]) -> tuple[str, list[str]]:
     """The title and the h1 texts, read before pruning (a page's h1 may sit in a chrome-marked banner)."""
     # The document's own <title>, not the <title> of an inline SVG icon.
-    titles = [t for t in root.iter("title") if not any(a.tag == "svg" for a in t.iterancestors())]
-    title = " ".join(normalize_text(_text_of(titles[0])).split()) if titles else ""
-    h1s = [" ".join(normalize_text(_text_of(h)).split()) for h in root.iter("h1")]
-    return title, h1s
+    own = next((t for t in titles if not any(a.tag == "svg" for a in t.iterancestors())), None)
+    title = " ".join(normalize_text(_text_of(own)).split()) if own is not None else ""
+    return title, [" ".join(normalize_text(_text_of(h)).split()) for h in h1s]
 
 
 def _regions(page: _Page) -> list[Any]:
@@ -1054,7 +1121,7 @@ def _strip(page: _Page, regions: list[Any]) -> None:
             _drop(el)
 
 
-def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: Sequence[re.Pattern[str]],
+def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], clean: _LineCleaner,
                   field_lines: list[str]) -> tuple[dict[str, str | None], list[Block]]:
     """Country, tier and year, and the narrative's blocks (see the module docstring, step 6)."""
     title_country = tiers.country_in_text(page.title) or next(
@@ -1064,7 +1131,7 @@ def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: S
         widened = _widen_to_tier_heading(page, regions, title_country)
         if widened is not None:
             field_lines.clear()
-            texts = _texts(_walk(widened), ignore, field_lines, leads=True)
+            texts = _texts(_walk(widened), clean, field_lines, leads=True)
             found = _find_tier_heading(texts, title_country)
     year = _report_year([page.title, *page.h1s, *(t.text for t in texts if t.kind == "heading"),
                          *(t.text for t in texts if t.kind != "heading")])
@@ -1082,7 +1149,7 @@ def _tip_document(page: _Page, regions: list[Any], texts: list[_Text], ignore: S
         tier = _tier_from_narrative(narrative, country)
         default_section = None
     fields: dict[str, str | None] = {"country": country, "tier": tier, "year": year}
-    return fields, _tip_blocks(narrative, default_section, ignore)
+    return fields, _tip_blocks(narrative, default_section, clean)
 
 
 def _widen_to_tier_heading(page: _Page, regions: list[Any], title_country: str | None) -> Any | None:
@@ -1090,7 +1157,7 @@ def _widen_to_tier_heading(page: _Page, regions: list[Any], title_country: str |
     body = page.root.find("body")
     if body is None or regions == [body]:
         return None
-    everything = _texts(_walk(body), (), [], leads=True)
+    everything = _texts(_walk(body), _LineCleaner(()), [], leads=True)
     found = _find_tier_heading(everything, title_country)
     if found is None:
         return None

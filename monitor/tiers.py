@@ -17,8 +17,9 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from monitor.models import SPECIAL_CASE
 
@@ -87,11 +88,14 @@ def _canonical_mention(match: re.Match[str]) -> str:
     return found if found[:1] in "sS" else _canonical_from_match(found)
 
 
+_TIER_WORD = re.compile(r"^tier\s*[-–]?\s*")
+
+
 def _canonical_from_match(found: str) -> str:
     lowered = found.lower()
     if lowered.startswith("special"):
         return SPECIAL_CASE
-    number = re.sub(r"^tier\s*[-–]?\s*", "", lowered)
+    number = _TIER_WORD.sub("", lowered)
     if number.startswith(("3", "iii", "three")):
         return "Tier 3"
     if number.startswith(("2", "ii", "two")):
@@ -186,13 +190,21 @@ _ALIASES = {
 @lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     """A matching key: accents, case, apostrophe forms, '&' and a leading 'the' do not matter."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        plain = text    # nothing to decompose: the per-character pass below is most of a title's cost
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.replace("’", "'").replace("‘", "'").replace("&", " and ").casefold()
     # "Saint Vincent", "St. Vincent" and "St Vincent"; "Timor-Leste" and "Timor Leste" are one name.
-    plain = re.sub(r"\bsaint\b|\bst\b\.?", "st", plain).replace("-", " ")
-    plain = re.sub(r"[\s\u00a0]+", " ", plain).strip(" .,:;")
-    return re.sub(r"^the ", "", plain)
+    plain = _SAINT.sub("st", plain).replace("-", " ")
+    plain = _FOLD_SPACES.sub(" ", plain).strip(" .,:;")
+    return _LEADING_THE.sub("", plain)
+
+
+_SAINT = re.compile(r"\bsaint\b|\bst\b\.?")
+_FOLD_SPACES = re.compile(r"[\s\u00a0]+")
+_LEADING_THE = re.compile(r"^the ")
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +309,14 @@ def parse_tier_heading(text: str) -> TierHeading | None:
     lowered = text.lower()
     if "tier" not in lowered and "special" not in lowered:
         return None
+    return _parse_tier_heading(text)
+
+
+# Remembered: extraction reads a page's tier heading several times (to keep it while pruning, to find it, to
+# tell its repeats), and headings such as "Tier 2 Watch List" recur on every page; reading one costs
+# microseconds of regular expressions. TierHeading is immutable, so the answers can be shared.
+@lru_cache(maxsize=1024)
+def _parse_tier_heading(text: str) -> TierHeading | None:
     text = _TITLE_PREFIX.sub("", " ".join(text.split())).strip(" .*")
     text = _YEAR_SUFFIX.sub("", text).strip(" .*")
     if not text or len(text) > 120:
@@ -401,11 +421,17 @@ def _looks_like_country(text: str) -> bool:
 
 # --------------------------------------------------------------------------- narrative sentences
 
+def _lazy(pattern: str) -> Callable[[], re.Pattern[str]]:
+    """A case-insensitive pattern compiled on its first use. The sentence patterns serve only pages without
+    a tier heading, and compiling them was a third of this module's import time."""
+    return cache(lambda: re.compile(pattern, re.IGNORECASE))
+
+
 # "was downgraded to", "is placed on", "remained on", "has been upgraded to" ... + a tier. Only finite
 # forms that state this year's placement: "would be downgraded", "was not upgraded", "avoid a downgrade
 # to" and a noun ("an otherwise required downgrade to Tier 3") never match.
 _ARTICLE = r"(?:(?:the|a|an)\s+)?"
-_PLACEMENT = re.compile(
+_PLACEMENT = _lazy(
     r"\b(?:(?:is|was|has\s+been|have\s+been|are|were)\s+(?:therefore\s+|again\s+|now\s+|thus\s+|hereby\s+)?"
     r"(?:downgraded|upgraded|placed|ranked|moved|kept|maintained|reclassified|assigned|listed|designated|rated|"
     r"classified)\s+(?:to|on|at|in|as)\s+" + _ARTICLE +
@@ -420,31 +446,27 @@ _PLACEMENT = re.compile(
     r"|(?:places|placed|ranks|ranked|moves|moved|downgrades|downgraded|upgrades|upgraded|keeps|kept|"
     r"designates|designated|rates|rated|classifies|classified)"
     r"\s+(?P<object>[^\W\d_][\w'’.,\- ]{0,60}?)\s+(?:to|on|at|in|as)\s+" + _ARTICLE + r")"
-    r"(?P<tier>" + TIER_FRAGMENT + r")",
-    re.IGNORECASE)
+    r"(?P<tier>" + TIER_FRAGMENT + r")")
 # "Cambodia maintained its Tier 2 Watch List ranking", "Thailand retained a Tier 1 rating",
 # "Cambodia is a Tier 2 Watch List country": the placement as a possession or a description.
-_HOLDING = re.compile(
+_HOLDING = _lazy(
     r"\b(?:(?:maintained|maintains|retained|retains|kept|keeps|holds|held|earned|earns|received|receives|"
     r"achieved|achieves|regained|regains)\s+(?:its|a|an|the)\s+"
     r"(?P<tier>" + TIER_FRAGMENT + r")(?=\s+(?:ranking|rating|status|placement|designation|classification)\b)"
     r"|(?:is|remains|remained|was)\s+(?:again\s+|still\s+|now\s+)?(?:a|an)\s+"
-    r"(?:(?P<tier2>" + TIER_FRAGMENT + r")(?=\s+(?:country|nation)\b)|(?P<tier3>special\s+case)\b))",
-    re.IGNORECASE)
+    r"(?:(?P<tier2>" + TIER_FRAGMENT + r")(?=\s+(?:country|nation)\b)|(?P<tier3>special\s+case)\b))")
 # A year, or words of the past, in the rest of the clause make the sentence history.
-_HISTORY_TAIL = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:previous(?:ly)?|prior|last\s+year|in\s+past|formerly|earlier)\b",
-    re.IGNORECASE)
-_HISTORY_HEAD = re.compile(r"\b(?:had|previously|formerly|last\s+year|prior\s+to|until)\b", re.IGNORECASE)
+_HISTORY_TAIL = _lazy(
+    r"\b(?:1[89]\d\d|20\d\d)\b|\b(?:previous(?:ly)?|prior|last\s+year|in\s+past|formerly|earlier)\b")
+_HISTORY_HEAD = _lazy(r"\b(?:had|previously|formerly|last\s+year|prior\s+to|until)\b")
 _NEAR_WORDS = 6
 # "the 2024 report", "the 2024 TIP Report": the report's own year, not history.
-_REPORT_YEAR = re.compile(r"\b(?:19|20)\d\d\s+(?:(?:trafficking\s+in\s+persons|tip)\s+)?report\b|"
-                          r"\breport\s+(?:of\s+)?(?:19|20)\d\d\b", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:would|could|should|may|might|if|unless|when|whenever|risk(?:s|ed)?|"
-                           r"avoid(?:ed|s)?)\b", re.IGNORECASE)
+_REPORT_YEAR = _lazy(r"\b(?:19|20)\d\d\s+(?:(?:trafficking\s+in\s+persons|tip)\s+)?report\b|"
+                     r"\breport\s+(?:of\s+)?(?:19|20)\d\d\b")
+_HYPOTHETICAL = _lazy(r"\b(?:would|could|should|may|might|if|unless|when|whenever|risk(?:s|ed)?|"
+                      r"avoid(?:ed|s)?)\b")
 # "a country is placed on Tier 3 when …", "countries are ranked …": the rule, not this country's placement.
-_GENERIC_SUBJECT = re.compile(r"\b(?:a|any|each|every|which|what)\s+country\b|\bcountries\b|\bgovernments\b",
-                              re.IGNORECASE)
+_GENERIC_SUBJECT = _lazy(r"\b(?:a|any|each|every|which|what)\s+country\b|\bcountries\b|\bgovernments\b")
 
 
 def tier_from_sentence(sentence: str, country: str | None = None) -> str | None:
@@ -455,15 +477,16 @@ def tier_from_sentence(sentence: str, country: str | None = None) -> str | None:
     2005``, ``was placed on Tier 3 in 2019 and 2020``), conditionals and negations give None. When
     ``country`` is given, a sentence that names another known country but not this one gives None.
     """
-    matches = sorted((*_PLACEMENT.finditer(sentence), *_HOLDING.finditer(sentence)), key=lambda m: m.start())
+    matches = sorted((*_PLACEMENT().finditer(sentence), *_HOLDING().finditer(sentence)), key=lambda m: m.start())
     for match in matches:
         # Only the clause around the placement counts: "Although it was downgraded last year, Cambodia
         # remained on Tier 2" is about this year; "…was placed on Tier 3 in 2019" is not.
-        clause_head = _REPORT_YEAR.sub("report", re.split(r"[,;:]", sentence[:match.start()])[-1])
+        clause_head = _REPORT_YEAR().sub("report", re.split(r"[,;:]", sentence[:match.start()])[-1])
         near_head = " ".join(clause_head.split()[-_NEAR_WORDS:])
-        tail = _REPORT_YEAR.sub("report", re.split(r"[,;:.(]", sentence[match.end():], maxsplit=1)[0])
-        if _HISTORY_TAIL.search(tail) or _HISTORY_TAIL.search(near_head) or _HISTORY_HEAD.search(near_head) \
-                or _HYPOTHETICAL.search(near_head) or _GENERIC_SUBJECT.search(near_head):
+        tail = _REPORT_YEAR().sub("report", re.split(r"[,;:.(]", sentence[match.end():], maxsplit=1)[0])
+        if _HISTORY_TAIL().search(tail) or _HISTORY_TAIL().search(near_head) \
+                or _HISTORY_HEAD().search(near_head) or _HYPOTHETICAL().search(near_head) \
+                or _GENERIC_SUBJECT().search(near_head):
             continue
         if country and not _names_country(clause_head + " " + (match.groupdict().get("object") or ""), country):
             continue

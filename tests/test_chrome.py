@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.chrome import LINE_RULES, clean_line, is_chrome_marker, is_end_heading, matching_rule
 
@@ -213,3 +215,44 @@ def test_more_page_stamps_are_dropped(line: str, rule: str) -> None:
 
 def test_accessed_stamp_with_a_colon() -> None:
     assert clean_line("available at: https://example.org/x [Accessed: 12 May 2024]") == "available at: https://example.org/x"
+
+
+# Rules without a "$": a longer line still matches their pattern, and only the word limit keeps it.
+OPEN_ENDED = [
+    ("Copyright 2024 U.S. Department of State", "copyright"),
+    ("You are here: Home", "you are here"),
+    ("We use cookies to improve your experience.", "cookie notice"),
+    ("This site is managed by the Bureau of Public Affairs.", "site managed by"),
+    ("Please enable JavaScript to view this page.", "javascript notice"),
+    ("U.S. Department of State. All rights reserved.", "all rights reserved"),
+    ("Cookies help us deliver our services.", "cookie wording"),
+    ("External links to other Internet sites", "external link notice"),
+    ("ecoi.net summary: Annual report", "ecoi.net summary"),
+]
+
+
+@pytest.mark.parametrize(("line", "rule"), OPEN_ENDED)
+def test_a_limited_rule_drops_lines_up_to_its_word_limit_only(line: str, rule: str) -> None:
+    limit = next(r.max_words for r in LINE_RULES if r.name == rule)
+    at_limit = line + " narrative" * (limit - len(line.split(" ")))
+    assert matching_rule(at_limit) == rule
+    assert clean_line(at_limit) == ""
+    # One word more and it is a sentence of the narrative that happens to open like chrome: kept whole.
+    assert matching_rule(at_limit + " narrative") is None
+    assert clean_line(at_limit + " narrative") == at_limit + " narrative"
+
+
+# Lines from the rules' own vocabulary, of every length around the word limits.
+_VOCABULARY = ("last updated on posted published June 24, 2024 12 2024-06-24 3 hours ago today by cite as "
+               "publisher country: source disclaimer this is not a unhcr publication external links search share "
+               "facebook email print follow us subscribe download pdf back to top show more views visitors hits "
+               "session id: you are here home > tags: related previous menu copyright © all rights reserved we use "
+               "cookies javascript enable site managed report the government cambodia tier victims police - :").split()
+LINES = st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=70).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES)
+def test_lines_are_dropped_exactly_when_a_rule_drops_them(line: str) -> None:
+    # clean_line matches a line against all rules at once, matching_rule one rule at a time: the same answer.
+    assert (clean_line(line) == "") == (matching_rule(line) is not None)
