@@ -8,8 +8,8 @@ Layout of a storage root::
     <source id>/<version>.raw.gz  the raw body it was extracted from
     <source id>/.lock             held while a process checks that source
 
-Every write is atomic: files are written to a temporary name, made durable, renamed, the names made
-durable, and only then is the database transaction that makes the version visible committed. A process
+Every write is atomic: files are written to a temporary name and renamed, data and names are made durable,
+and only then is the database transaction that makes the version visible committed. A process
 killed at any instant leaves the old or the new state; files without a database row are invisible
 leftovers, removed by ``sweep_orphans``. On Linux "made durable" is one ``syncfs`` of the storage root's
 file system shared by all the threads writing versions at that moment (:class:`GroupSync`); elsewhere each
@@ -263,8 +263,9 @@ class Store:
     @contextlib.contextmanager
     def source_lock(self, source_id: str, *, wait: bool = False) -> Iterator[None]:
         """Hold the source's lock file; raises LockedError at once when another process holds it."""
-        folder = self.source_dir(source_id)
-        with _file_lock(folder / ".lock", wait=wait,
+        # Opened straight away, its folder made only when missing: a lock is taken on every check, and a
+        # 304 pass is little else but its system calls.
+        with _file_lock(self.root / source_id / ".lock", wait=wait, make_folder=True, record_pid=False,
                         busy=f"source '{source_id}' is being checked by another process"):
             yield
 
@@ -354,14 +355,18 @@ class Store:
         try:
             for path, data in files:
                 temps.append((_write_temporary(path, data, durable=False), path))
-            self._group_sync.sync()      # the data of the temporary files is on disk ...
             for temp, path in temps:
                 os.replace(temp, path)
-            self._group_sync.sync()      # ... then their names, before the database row makes them visible
+            # One sync makes data and names durable before the database row that makes them a version. A
+            # crash before it ends may leave torn files, but under names no row refers to: orphans, which
+            # sweep_orphans removes. (A sync between the writes and the renames cost a second sync per
+            # version, to protect files that nothing referred to yet.)
+            self._group_sync.sync()
         except OSError as exc:
-            for temp, _ in temps:
-                with contextlib.suppress(OSError):
-                    temp.unlink()
+            for temp, path in temps:   # whichever name each file has got to: no row refers to either
+                for leftover in (temp, path):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
             raise StoreError(_disk_message(f"cannot write version {v.id} of '{v.source_id}' in {folder}", exc)) \
                 from None
 
@@ -559,11 +564,17 @@ def _write_temporary(path: Path, data: bytes, *, durable: bool) -> Path:
     """``data`` in a hidden temporary file next to ``path`` (fsynced when ``durable``); removed on failure."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
+        # os-level calls: open() adds an fstat and a terminal check, system calls that each hand the GIL
+        # over to another thread and wait to get it back.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
             if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -651,24 +662,38 @@ def fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path, *, wait: bool, busy: str) -> Iterator[None]:
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StoreError(f"cannot open lock file {path}: {exc.strerror or exc}") from None
+def _file_lock(path: Path, *, wait: bool, busy: str, make_folder: bool = False,
+               record_pid: bool = True) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created if missing, and its folder with ``make_folder``);
+    ``record_pid`` writes the holder's pid into it, for ``monitor status``."""
+    fd = _open_lock_file(path, make_folder)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             raise LockedError(busy) from None
-        try:
-            # Overwritten in place, fixed width: truncating first cost ten times more than the whole lock.
-            os.pwrite(fd, b"%10d\n" % os.getpid(), 0)
-        except OSError:
-            pass  # the pid is informational only
+        if record_pid:
+            try:
+                # Overwritten in place, fixed width: truncating first cost ten times more than the lock.
+                os.pwrite(fd, b"%10d\n" % os.getpid(), 0)
+            except OSError:
+                pass  # the pid is informational only
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _open_lock_file(path: Path, make_folder: bool) -> int:
+    try:
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            if not make_folder:
+                raise
+        path.parent.mkdir(exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot open lock file {path}: {exc.strerror or exc}") from None
 
 
 def _disk_message(what: str, exc: OSError) -> str:

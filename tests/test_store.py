@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import multiprocessing.queues
 import multiprocessing.synchronize
+import os
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -134,7 +135,7 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_old_state(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     with Store(tmp_path) as store:
         store.commit_version(make_new(store, make_doc()), SourceState("khm"))
-        monkeypatch.setattr("builtins.open", _failing_open(open))
+        monkeypatch.setattr(os, "write", _full_disk_under(tmp_path, os.write))
         with pytest.raises(StoreError, match="disk is full"):
             store.commit_version(make_new(store, make_doc("Tier 1")), SourceState("khm"))
         monkeypatch.undo()
@@ -142,26 +143,13 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_old_state(tmp_path: Path,
         assert not [p for p in (tmp_path / "khm").iterdir() if p.name.endswith(".tmp")]
 
 
-def _failing_open(real_open):  # type: ignore[no-untyped-def]
-    class _Full:
-        def __init__(self, path: str, mode: str) -> None:
-            self._fh = real_open(path, mode)
-
-        def write(self, data: bytes) -> int:
+def _full_disk_under(root: Path, real_write):  # type: ignore[no-untyped-def]
+    """os.write failing with ENOSPC for files under ``root`` (the test's output is written elsewhere)."""
+    def write(fd: int, data: bytes) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(root)):
             raise OSError(28, "No space left on device")
-
-        def __enter__(self) -> _Full:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self._fh.close()
-
-    def fake_open(path, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "w" in mode and str(path).endswith(".tmp"):
-            return _Full(path, mode)
-        return real_open(path, mode, *args, **kwargs)
-
-    return fake_open
+        return int(real_write(fd, data))
+    return write
 
 
 def _hold_lock(root: str, ready: multiprocessing.synchronize.Event, release: multiprocessing.synchronize.Event
