@@ -177,7 +177,8 @@ def _strict_booleans(loader: Any) -> None:
 
 _strict_booleans(_LimitedLoader)
 _FastLoader: Any = None
-if getattr(yaml, "__with_libyaml__", False):
+# libyaml stops at a nesting depth of 1,000 since 0.2.5; an older one is not trusted with hostile nesting.
+if getattr(yaml, "__with_libyaml__", False) and yaml._yaml.get_version() >= (0, 2, 5):  # type: ignore[attr-defined]
     class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
         """libyaml's safe loader: several times faster and leaner on a file of thousands of sources."""
 
@@ -185,12 +186,15 @@ if getattr(yaml, "__with_libyaml__", False):
 
 
 def _loader_for(text: str) -> Any:
-    """libyaml when the text cannot hide an alias bomb or deep flow nesting (its parser counts neither);
-    otherwise the pure-Python loader that counts aliases and is stopped by the recursion limit."""
-    if _FastLoader is not None and text.count("*") <= MAX_YAML_ALIASES and \
-            text.count("[") + text.count("{") <= 1000:
+    """libyaml when the text cannot hide an alias bomb (it does not count aliases); otherwise the pure-Python
+    loader that counts them. Both refuse deep nesting: libyaml by its depth limit, the other by the
+    recursion limit."""
+    if _FastLoader is not None and text.count("*") <= MAX_YAML_ALIASES:
         return _FastLoader
     return _LimitedLoader
+
+
+_TOO_DEEP = "YAML nested too deeply to be a configuration file"
 
 
 def parse_yaml(text: str, name: str) -> Any:
@@ -200,11 +204,13 @@ def parse_yaml(text: str, name: str) -> Any:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or str(exc)
+        if "maximum nesting depth" in problem:
+            raise ConfigError(_TOO_DEEP, path=name, line=line) from None
         raise ConfigError(f"YAML syntax error: {problem}", path=name, line=line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"YAML error: {exc}", path=name) from None
     except RecursionError:
-        raise ConfigError("YAML nested too deeply to be a configuration file", path=name) from None
+        raise ConfigError(_TOO_DEEP, path=name) from None
 
 
 T = TypeVar("T")

@@ -14,10 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.errors import LockedError, StoreError
 from monitor.models import Alert, Block, Document, Version
-from monitor.store import NewVersion, SourceState, Store, make_version_id
+from monitor.store import NewVersion, SourceState, Store, make_version_id, readable_json
 
 NOW = datetime(2026, 11, 28, 6, 0, 3, tzinfo=UTC)
 
@@ -227,3 +229,18 @@ def test_processes_opening_a_new_root_together_all_succeed(tmp_path: Path) -> No
         for p in procs:
             p.join(10)
         assert outcomes == [""] * 5
+
+
+@given(st.lists(st.tuples(st.sampled_from(["heading", "paragraph", "item"]), st.one_of(st.none(), st.text()),
+                          st.text()), max_size=5),
+       st.dictionaries(st.text(max_size=8), st.one_of(st.none(), st.text()), max_size=3))
+def test_version_json_is_the_document_one_block_per_line(blocks: list[tuple[str, str | None, str]],
+                                                         fields: dict[str, str | None]) -> None:
+    # Any text a page may hold (quotes, backslashes, control and non-BMP characters) round-trips, and each
+    # block is exactly one line, so that a changed block changes one line of a diff.
+    document = {"fields": fields, "blocks": [{"kind": k, "section": s, "text": t} for k, s, t in blocks]}
+    text = readable_json({"version": "v1", "document": document})
+    assert json.loads(text) == {"version": "v1", "document": document}
+    lines = text.split("\n")   # as diff splits it (str.splitlines would also split at U+0085, U+2028)
+    for block in document["blocks"]:
+        assert f"    {json.dumps(block, ensure_ascii=False)}" in {line.rstrip(",") for line in lines}
