@@ -195,8 +195,8 @@ class Fetcher:
         """One GET, streamed, without following a redirect.
 
         What ``Session.request`` would do, minus what a pass never needs per request: it re-merges the
-        session's settings, re-parses the URL and runs requests' runtime protocol checks on every call,
-        which cost as much CPU as the whole exchange with the server. The session's transport adapter
+        session's settings and runs requests' runtime protocol checks on every call, which cost as much
+        CPU as the whole exchange with the server. The session's transport adapter
         (pools, TLS verification, proxies) and cookie jar are used as they are. Going through the adapter,
         never ``Session.send``, also means no redirect is resolved for us: ``Session.send`` would read a
         redirect's whole body first, decompressed and uncapped, before any of our limits apply.
@@ -204,14 +204,14 @@ class Fetcher:
         environment = self._environment(url)
         request = requests.PreparedRequest()
         request.prepare_method("GET")
-        request.url = _prepared_url(url)
+        request.prepare_url(url, None)
         request.prepare_headers({**_BASE_HEADERS, **conditional})
         if environment["auth"] is not None:
             request.prepare_auth(environment["auth"])
         cookies = self._session.cookies
         if len(cookies):
             request.prepare_cookies(cookies)
-        adapter = self._session.get_adapter(request.url)
+        adapter = self._session.get_adapter(url)   # by scheme
         response = adapter.send(request, stream=True, timeout=(timeout, timeout), verify=environment["verify"],
                                 cert=environment["cert"], proxies=environment["proxies"])
         if "Set-Cookie" in response.headers:
@@ -278,14 +278,6 @@ class Fetcher:
 
 # requests' own default headers (Accept-Encoding for what urllib3 can decode, keep-alive), then ours.
 _BASE_HEADERS = {**requests.utils.default_headers(), "User-Agent": USER_AGENT, "Accept": _ACCEPT}
-
-
-@functools.lru_cache(maxsize=4096)
-def _prepared_url(url: str) -> str:
-    """``url`` as requests sends it (IDNA host, quoted path): the same URLs come back every pass."""
-    request = requests.PreparedRequest()
-    request.prepare_url(url, None)
-    return str(request.url)
 
 
 def _host_of(url: str) -> str:
