@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from . import yamldoc
 from .errors import ConfigError
 from .models import CHANGE_KINDS, FieldRule, Source
 
@@ -148,65 +149,20 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
     return build_config(data, path=path, env=os.environ if env is None else env)
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses alias bombs (a few aliases are fine, thousands are an attack)."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._aliases = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_YAML_ALIASES:
-                mark = self.peek_event().start_mark
-                raise yaml.YAMLError(f"more than {MAX_YAML_ALIASES} aliases at line {mark.line + 1}")
-        return super().compose_node(parent, index)
-
-
-# YAML 1.1 reads on/off/yes/no as booleans, which would turn the documented `on: [tier]` key into True.
-# Only true/false are booleans here.
-def _strict_booleans(loader: Any) -> None:
-    loader.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-
-
-_strict_booleans(_LimitedLoader)
-_FastLoader: Any = None
-# libyaml stops at a nesting depth of 1,000 since 0.2.5; an older one is not trusted with hostile nesting.
-if getattr(yaml, "__with_libyaml__", False) and yaml._yaml.get_version() >= (0, 2, 5):  # type: ignore[attr-defined]
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
-        """libyaml's safe loader: several times faster and leaner on a file of thousands of sources."""
-
-    _strict_booleans(_FastLoader)
-
-
-def _loader_for(text: str) -> Any:
-    """libyaml when the text cannot hide an alias bomb (it does not count aliases); otherwise the pure-Python
-    loader that counts them. Both refuse deep nesting: libyaml by its depth limit, the other by the
-    recursion limit."""
-    if _FastLoader is not None and text.count("*") <= MAX_YAML_ALIASES:
-        return _FastLoader
-    return _LimitedLoader
-
-
 _TOO_DEEP = "YAML nested too deeply to be a configuration file"
 
 
 def parse_yaml(text: str, name: str) -> Any:
     try:
-        return yaml.load(text, Loader=_loader_for(text))  # noqa: S506 - safe loaders only
+        return yamldoc.load(text, max_aliases=MAX_YAML_ALIASES)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or str(exc)
         if "maximum nesting depth" in problem:
             raise ConfigError(_TOO_DEEP, path=name, line=line) from None
-        raise ConfigError(f"YAML syntax error: {problem}", path=name, line=line) from None
+        kind = "YAML error" if isinstance(exc, yamldoc.YAMLDocError) else "YAML syntax error"
+        raise ConfigError(f"{kind}: {problem}", path=name, line=line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"YAML error: {exc}", path=name) from None
     except RecursionError:
