@@ -199,6 +199,11 @@ def _process(source: Source, ctx: CheckContext, state: SourceState, latest: Vers
             if page.text.strip():
                 raise
             document = Document()   # an empty answer is a suspect page (SPEC §5), held below, not a failure
+        if latest is not None and latest.rules_fingerprint == fingerprint and \
+                document.content_hash == latest.content_hash:
+            # The very document stored last (new chrome around the same report): unchanged, without
+            # reading the stored one back to compare.
+            return _unchanged(source, ctx, state, page, latest, detail="no change in the report")
         previous = _previous_document(source, store, latest, fingerprint) if latest else None
     except (ExtractError, StoreError) as exc:
         return _failed(source, ctx, state, str(exc))

@@ -87,6 +87,30 @@ def test_chrome_only_changes_are_silent_and_store_nothing(tmp_path: Path, http_s
     assert sorted(p.name for p in (tmp_path / "store" / "mda").iterdir()) == files_before
 
 
+def test_new_chrome_around_the_same_report_is_unchanged_without_reading_the_stored_version(
+        tmp_path: Path, http_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The document extracted equals the stored one (same content hash): nothing to compare, so the stored
+    # version is not read back - the cost of a pass whose pages only changed their chrome.
+    serve(http_server, "/khm", KHM1)
+    serve(http_server, "/mda", MDA1)
+    config = write_config(tmp_path, http_server)
+    clock = Clock()
+    check(config, clock)
+    serve(http_server, "/mda", MDA2)
+    serve(http_server, "/khm", KHM2)      # a real change: that one is compared with what is stored
+    read_back: list[str] = []
+    real_load = Store.load_document
+
+    def load_document(self: Store, version):  # type: ignore[no-untyped-def]
+        read_back.append(version.source_id)
+        return real_load(self, version)
+
+    monkeypatch.setattr(Store, "load_document", load_document)
+    results = check(config, clock)
+    assert (results["mda"].status, results["khm"].status) == ("unchanged", "changed")
+    assert read_back == ["khm"]
+
+
 def test_tier_and_findings_change_gives_one_alert_with_the_payload(tmp_path: Path,
                                                                    http_server: LoopbackServer) -> None:
     serve(http_server, "/khm", KHM1)
