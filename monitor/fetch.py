@@ -17,7 +17,7 @@ Every failure is one :class:`~monitor.errors.FetchError` with a short message a 
 from __future__ import annotations
 
 import codecs
-import functools
+import email.utils
 import logging
 import random
 import re
@@ -33,8 +33,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import charset_normalizer
 import requests
 import urllib3
+from charset_normalizer.constant import IANA_SUPPORTED
 from requests.cookies import extract_cookies_to_jar
 from requests.utils import requote_uri
 
@@ -196,9 +198,9 @@ class Fetcher:
 
         What ``Session.request`` would do, minus what a pass never needs per request: it re-merges the
         session's settings and runs requests' runtime protocol checks on every call, which cost as much
-        CPU as the whole exchange with the server. The session's transport adapter
-        (pools, TLS verification, proxies) and cookie jar are used as they are. Going through the adapter,
-        never ``Session.send``, also means no redirect is resolved for us: ``Session.send`` would read a
+        CPU as the whole exchange with the server. The session's transport adapter (pools, TLS
+        verification, proxies) and cookie jar are used as they are. Going through the adapter, never
+        ``Session.send``, also means no redirect is resolved for us: ``Session.send`` would read a
         redirect's whole body first, decompressed and uncapped, before any of our limits apply.
         """
         environment = self._environment(url)
@@ -322,8 +324,6 @@ def _retry_after_seconds(value: str | None, now: float) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
-    import email.utils  # here: only a server asking to retry later needs it, not every pass's start-up
-
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -403,10 +403,7 @@ _BROWSER_SUPERSETS = {"iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp
                       "gb2312": "gb18030", "gbk": "gb18030"}
 # Real character encodings only: Python also has codecs such as "rot13", "idna" or "unicode_escape",
 # and UTF-7 is a known way to smuggle markup past filters.
-@functools.cache
-def _text_encodings() -> frozenset[str]:
-    from charset_normalizer.constant import IANA_SUPPORTED
-    return frozenset(IANA_SUPPORTED) - {"utf_7"}
+_TEXT_ENCODINGS = frozenset(IANA_SUPPORTED) - {"utf_7"}
 
 
 def _media_type(content_type: str | None) -> str:
@@ -441,7 +438,7 @@ def _known_encoding(label: str | None) -> str | None:
     except (LookupError, ValueError):   # ValueError: a NUL or a lone surrogate in the label
         return None
     name = _BROWSER_SUPERSETS.get(name, name)
-    return codecs.lookup(name).name if name in _text_encodings() else None
+    return codecs.lookup(name).name if name in _TEXT_ENCODINGS else None
 
 
 def _decodes(body: bytes, encoding: str) -> bool:
@@ -481,8 +478,6 @@ def _choose_encoding(body: bytes, content_type: str | None) -> str:
 
 
 def _detect(body: bytes) -> str | None:
-    import charset_normalizer  # here: most pages declare their charset, and the import is not free
-
     matches = charset_normalizer.from_bytes(body)
     best = matches.best()
     if best is None:
