@@ -60,6 +60,16 @@ def serve(server: LoopbackServer, path: str, body: bytes, **headers: str) -> Non
     server.routes[path] = Reply(200, body, headers)
 
 
+def stored_baselines(tmp_path: Path, server: LoopbackServer) -> tuple[Path, Clock]:
+    """Both sample pages served and checked once: the configuration and clock, their baselines stored."""
+    serve(server, "/khm", KHM1)
+    serve(server, "/mda", MDA1)
+    config = write_config(tmp_path, server)
+    clock = Clock()
+    check(config, clock)
+    return config, clock
+
+
 def test_first_check_stores_baselines_and_alerts_nothing(tmp_path: Path, http_server: LoopbackServer) -> None:
     serve(http_server, "/khm", KHM1)
     serve(http_server, "/mda", MDA1)
@@ -72,11 +82,7 @@ def test_first_check_stores_baselines_and_alerts_nothing(tmp_path: Path, http_se
 
 
 def test_chrome_only_changes_are_silent_and_store_nothing(tmp_path: Path, http_server: LoopbackServer) -> None:
-    serve(http_server, "/khm", KHM1)
-    serve(http_server, "/mda", MDA1)
-    config = write_config(tmp_path, http_server)
-    clock = Clock()
-    check(config, clock)
+    config, clock = stored_baselines(tmp_path, http_server)
     serve(http_server, "/mda", MDA2)  # dates, navigation, sidebar tiers of other countries, session token
     files_before = sorted(p.name for p in (tmp_path / "store" / "mda").iterdir())
     results = check(config, clock)
@@ -91,11 +97,7 @@ def test_new_chrome_around_the_same_report_is_unchanged_without_reading_the_stor
         tmp_path: Path, http_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
     # The document extracted equals the stored one (same content hash): nothing to compare, so the stored
     # version is not read back - the cost of a pass whose pages only changed their chrome.
-    serve(http_server, "/khm", KHM1)
-    serve(http_server, "/mda", MDA1)
-    config = write_config(tmp_path, http_server)
-    clock = Clock()
-    check(config, clock)
+    config, clock = stored_baselines(tmp_path, http_server)
     serve(http_server, "/mda", MDA2)
     serve(http_server, "/khm", KHM2)      # a real change: that one is compared with what is stored
     read_back: list[str] = []
@@ -113,11 +115,7 @@ def test_new_chrome_around_the_same_report_is_unchanged_without_reading_the_stor
 
 def test_tier_and_findings_change_gives_one_alert_with_the_payload(tmp_path: Path,
                                                                    http_server: LoopbackServer) -> None:
-    serve(http_server, "/khm", KHM1)
-    serve(http_server, "/mda", MDA1)
-    config = write_config(tmp_path, http_server)
-    clock = Clock()
-    check(config, clock)
+    config, clock = stored_baselines(tmp_path, http_server)
     serve(http_server, "/khm", KHM2)
     results = check(config, clock)
     khm = results["khm"]
