@@ -206,7 +206,7 @@ def list_deliveries(store: Store, status: str | None = None, *, channel: str | N
         where.append("d.channel = ?")
         params.append(channel)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY a.seq, d.channel"
-    rows = store.connection().execute(sql, params).fetchall()
+    rows = store.query(sql, params)
     return [_row(r) for r in rows]
 
 
@@ -238,7 +238,7 @@ def count_by_status(store: Store, channels: Iterable[str] | None = None) -> dict
             return counts
         sql += f" WHERE channel IN ({','.join('?' for _ in keys)})"
     sql += " GROUP BY status"
-    for status, n in store.connection().execute(sql, keys or []).fetchall():
+    for status, n in store.query(sql, keys or []):
         counts[status] = n
     return counts
 

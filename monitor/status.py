@@ -165,9 +165,8 @@ def _alert_counts(store: Store, config: Config) -> dict[str, int]:
     queued = 0
     if keys:
         wanted = {kind for c in config.notify for kind in c.on}
-        rows = store.connection().execute(
-            "SELECT kinds FROM alerts a WHERE a.type != 'test' AND NOT EXISTS "
-            "(SELECT 1 FROM deliveries d WHERE d.alert_id = a.id)").fetchall()
+        rows = store.query("SELECT kinds FROM alerts a WHERE a.type != 'test' AND NOT EXISTS "
+                           "(SELECT 1 FROM deliveries d WHERE d.alert_id = a.id)")
         queued = sum(1 for (kinds,) in rows if wanted & set(kinds.split(",")))
     return {"pending": counts["pending"] + queued, "failed": counts["failed"]}
 

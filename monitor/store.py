@@ -168,18 +168,25 @@ def make_version_id(moment: datetime, content_hash: str) -> str:
 
 
 class Store:
-    """A storage root. Safe to share between threads (one SQLite connection per thread) and processes."""
+    """A storage root. Safe to share between threads and processes.
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    One connection reads and one writes, each used by one thread at a time. (With a connection per thread,
+    eight checking threads ran SQLite at once and handed the GIL back and forth around every step: a pass
+    of 1,000 unchanged sources made 44,000 context switches; 11,000 with one reading connection, in 15-25%
+    less time.)
+    """
+
+    def __init__(self, root: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
         self.root = Path(root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create storage root {self.root}: {exc.strerror or exc}") from None
         self.db_path = self.root / DB_NAME
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self.busy_timeout = busy_timeout
+        self._reader: sqlite3.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
+        self._read_lock = threading.Lock()
         # Threads of one process take turns for write transactions here: waiting on SQLite's own lock
         # would sleep in its busy handler (1 ms, 2 ms, ... 100 ms steps) long after the writer is done.
         self._write_lock = threading.RLock()
@@ -190,39 +197,59 @@ class Store:
         # for one (group commit), instead of four fsyncs per version: see GroupSync.
         flush = syncfs_function(self.root)
         self._group_sync = GroupSync(flush) if flush is not None else None
-        try:
-            self.connection().executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe for concurrent openers
-        except sqlite3.Error as exc:
-            raise _store_error(f"cannot prepare the state database {self.db_path}", exc) from None
+        with self._write_lock:
+            try:
+                self._write_connection().executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe for concurrent openers
+            except sqlite3.Error as exc:
+                raise _store_error(f"cannot prepare the state database {self.db_path}", exc) from None
 
     # ------------------------------------------------------------------ connections
 
-    def connection(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                       check_same_thread=False)
-                conn.row_factory = sqlite3.Row
-                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                _enable_wal(conn)
-                conn.execute("PRAGMA synchronous=NORMAL")
-                # Lookups by key: a small page cache per thread's connection is enough, and the default
-                # (2 MB each) grew the memory of a pass with the size of the database.
-                conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-                conn.execute("PRAGMA foreign_keys=ON")
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot open the state database {self.db_path}: {exc}") from None
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.db_path, timeout=self.busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+            _enable_wal(conn, self.busy_timeout)
+            conn.execute("PRAGMA synchronous=NORMAL")
+            # Lookups by key: a small page cache is enough, and the default (2 MB) grew the memory of a
+            # pass with the size of the database.
+            conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the state database {self.db_path}: {exc}") from None
         return conn
+
+    def _write_connection(self) -> sqlite3.Connection:
+        """The writing connection; the caller holds ``_write_lock``."""
+        if self._writer is None:
+            self._writer = self._connect()
+        return self._writer
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """The rows of a read (each read sees what was committed when it began)."""
+        with self._read_lock:
+            if self._reader is None:
+                self._reader = self._connect()
+            return self._reader.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        with self._read_lock:
+            if self._reader is None:
+                self._reader = self._connect()
+            cursor = self._reader.execute(sql, params)
+            try:
+                row: sqlite3.Row | None = cursor.fetchone()
+                return row
+            finally:
+                cursor.close()   # ends the read at once: the next one must see newer commits
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (BEGIN IMMEDIATE): other writers wait; readers are never blocked."""
-        conn = self.connection()
         with self._write_lock:
+            conn = self._write_connection()
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -245,12 +272,12 @@ class Store:
             self.flush_states()
         except StoreError as exc:
             logger.error("%s; the last-check times of some unchanged sources were not recorded", exc)
-        with self._lock:
-            for conn in self._connections:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.close()
-            self._connections.clear()
-        self._local = threading.local()
+        with self._write_lock, self._read_lock:
+            for conn in (self._reader, self._writer):
+                if conn is not None:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.close()
+            self._reader = self._writer = None
 
     def __enter__(self) -> Store:
         return self
@@ -287,29 +314,24 @@ class Store:
         return folder
 
     def latest_version(self, source_id: str) -> Version | None:
-        row = self.connection().execute(
-            "SELECT * FROM versions WHERE source_id = ? ORDER BY seq DESC LIMIT 1", (source_id,)).fetchone()
+        row = self.query_one("SELECT * FROM versions WHERE source_id = ? ORDER BY seq DESC LIMIT 1", (source_id,))
         return _version_from_row(row) if row else None
 
     def version(self, source_id: str, version_id: str) -> Version | None:
-        row = self.connection().execute(
-            "SELECT * FROM versions WHERE source_id = ? AND id = ?", (source_id, version_id)).fetchone()
+        row = self.query_one("SELECT * FROM versions WHERE source_id = ? AND id = ?", (source_id, version_id))
         return _version_from_row(row) if row else None
 
     def versions(self, source_id: str) -> list[Version]:
-        rows = self.connection().execute(
-            "SELECT * FROM versions WHERE source_id = ? ORDER BY seq", (source_id,)).fetchall()
+        rows = self.query("SELECT * FROM versions WHERE source_id = ? ORDER BY seq", (source_id,))
         return [_version_from_row(r) for r in rows]
 
     def all_versions(self, since: datetime | None = None) -> list[Version]:
-        rows = self.connection().execute(
-            "SELECT * FROM versions WHERE created_at >= ? ORDER BY seq",
-            (isoformat(since) if since else "",)).fetchall()
+        rows = self.query("SELECT * FROM versions WHERE created_at >= ? ORDER BY seq",
+                          (isoformat(since) if since else "",))
         return [_version_from_row(r) for r in rows]
 
     def source_ids(self) -> list[str]:
-        rows = self.connection().execute(
-            "SELECT source_id FROM versions UNION SELECT source_id FROM source_state ORDER BY 1").fetchall()
+        rows = self.query("SELECT source_id FROM versions UNION SELECT source_id FROM source_state ORDER BY 1")
         return [r[0] for r in rows]
 
     def load_document(self, version: Version) -> Document:
@@ -378,10 +400,8 @@ class Store:
              ",".join(v.kinds), v.summary, v.encoding, v.content_type, v.rules_fingerprint, v.final_url))
 
     def unique_version_id(self, source_id: str, wanted: str) -> str:
-        conn = self.connection()
         candidate, n = wanted, 1
-        while conn.execute("SELECT 1 FROM versions WHERE source_id = ? AND id = ?",
-                           (source_id, candidate)).fetchone():
+        while self.query_one("SELECT 1 FROM versions WHERE source_id = ? AND id = ?", (source_id, candidate)):
             n += 1
             candidate = f"{wanted}-{n}"
         return candidate
@@ -424,8 +444,7 @@ class Store:
             pending = self._pending_states.get(source_id)
         if pending is not None:
             return pending
-        row = self.connection().execute(
-            "SELECT * FROM source_state WHERE source_id = ?", (source_id,)).fetchone()
+        row = self.query_one("SELECT * FROM source_state WHERE source_id = ?", (source_id,))
         if row is None:
             return SourceState(source_id=source_id)
         values = {k: row[k] for k in STATE_COLUMNS}
@@ -480,10 +499,9 @@ class Store:
 
     def alerts(self, source_id: str | None = None) -> list[Alert]:
         if source_id is None:
-            rows = self.connection().execute("SELECT * FROM alerts ORDER BY seq").fetchall()
+            rows = self.query("SELECT * FROM alerts ORDER BY seq")
         else:
-            rows = self.connection().execute(
-                "SELECT * FROM alerts WHERE source_id = ? ORDER BY seq", (source_id,)).fetchall()
+            rows = self.query("SELECT * FROM alerts WHERE source_id = ? ORDER BY seq", (source_id,))
         return [alert_from_row(r) for r in rows]
 
 
@@ -548,10 +566,10 @@ def _block_line(block: Any) -> str:
             f'"text": {_JSON_STRING(block["text"])}}}')
 
 
-def _enable_wal(conn: sqlite3.Connection) -> None:
+def _enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
     """Switch to WAL. The switch needs a moment of exclusive access and SQLite does not wait for it
     (the busy timeout does not apply), so two processes opening a new root together retry here."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + timeout
     while True:
         try:
             conn.execute("PRAGMA journal_mode=WAL")

@@ -4,8 +4,10 @@ and hostile page text."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -310,7 +312,8 @@ def test_secrets_never_reach_errors_logs_or_the_database(tmp_path: Path, store: 
     report = notify.deliver_pending(store, config, T0)
 
     assert len(report.failures) == 2
-    dump = "\n".join(store.connection().iterdump())
+    with contextlib.closing(sqlite3.connect(store.db_path)) as db:
+        dump = "\n".join(db.iterdump())
     for secret in (SECRET, PASSWORD, token):
         assert secret not in repr(report) and secret not in caplog.text and secret not in dump
     assert all(r.label.startswith("webhook http://127.0.0.1:") for r in ob.list_deliveries(store))

@@ -116,12 +116,11 @@ def test_alert_ids_are_stored_once(tmp_path: Path) -> None:
 
 
 def test_failed_database_commit_leaves_no_visible_version(tmp_path: Path) -> None:
-    with Store(tmp_path) as store:
+    with Store(tmp_path, busy_timeout=0.1) as store:
         store.commit_version(make_new(store, make_doc()), SourceState("khm"))
         # another connection holds the write lock: our commit must fail cleanly, not half-write
         blocker = sqlite3.connect(tmp_path / "state.db", isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")
-        store.connection().execute("PRAGMA busy_timeout=100")
         with pytest.raises(StoreError, match="locked"):
             store.commit_version(make_new(store, make_doc("Tier 2")), SourceState("khm"))
         blocker.execute("ROLLBACK")
