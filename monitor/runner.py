@@ -169,8 +169,7 @@ def check_source(source: Source, ctx: CheckContext) -> CheckResult:
 
 def _check_locked(source: Source, ctx: CheckContext) -> CheckResult:
     store = ctx.store
-    state = store.state(source.id)
-    latest = store.latest_version(source.id)
+    state, latest = store.state_and_latest(source.id)
     fingerprint = source.rules_fingerprint(EXTRACTOR_VERSION)
     try:
         use_validators = latest is not None and state.suspect_hash is None
@@ -250,9 +249,11 @@ def _previous_document(source: Source, store: Store, latest: Version, fingerprin
 
 
 def _new_version(source: Source, store: Store, page: Page, document: Document, fingerprint: str,
-                 now: datetime, kinds: tuple[str, ...], summary: str) -> Version:
+                 now: datetime, kinds: tuple[str, ...], summary: str, *, first: bool = False) -> Version:
     content_hash = document.content_hash
-    version_id = store.unique_version_id(source.id, make_version_id(now, content_hash))
+    version_id = make_version_id(now, content_hash)
+    if not first:   # a source's first version has no id to clash with (its lock is held): no lookup
+        version_id = store.unique_version_id(source.id, version_id)
     return Version(source_id=source.id, id=version_id, created_at=now, content_hash=content_hash,
                    body_hash=page.body_hash, tier=document.tier, kinds=kinds, summary=summary,
                    encoding=page.encoding, content_type=page.content_type, rules_fingerprint=fingerprint,
@@ -292,7 +293,7 @@ def _baseline(source: Source, ctx: CheckContext, state: SourceState, page: Page,
         assert held is not None
         return held
     now = ctx.now()
-    version = _new_version(source, ctx.store, page, document, fingerprint, now, (), "baseline")
+    version = _new_version(source, ctx.store, page, document, fingerprint, now, (), "baseline", first=True)
     new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
     try:
         ctx.store.commit_version(NewVersion(version, document, page.body), new_state.state, (new_state.alert,))

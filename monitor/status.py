@@ -138,8 +138,7 @@ def collect_status(config: Config, now: datetime | None = None) -> StatusReport:
 
 def _source_status(source_id: str, schedule: str, store: Store | None, now: datetime,
                    planned: dict[str, str]) -> SourceStatus:
-    state = store.state(source_id) if store is not None else None
-    latest = store.latest_version(source_id) if store is not None else None
+    state, latest = store.state_and_latest(source_id) if store is not None else (None, None)
     versions = len(store.versions(source_id)) if store is not None else 0
     last_check = state.last_check if state else None
     if source_id in planned:

@@ -139,6 +139,12 @@ _STATE_UPSERT = (f"INSERT OR REPLACE INTO source_state ({','.join(STATE_COLUMNS)
                  f"VALUES ({','.join('?' for _ in STATE_COLUMNS)})")
 
 
+_STATE_AND_LATEST = (
+    "SELECT " + ", ".join(f"s.{k} AS state_{k}" for k in STATE_COLUMNS) + ", v.* FROM (SELECT ? AS wanted) "
+    "LEFT JOIN source_state s ON s.source_id = wanted "
+    "LEFT JOIN versions v ON v.seq = (SELECT max(seq) FROM versions WHERE source_id = wanted)")
+
+
 def _state_values(state: SourceState) -> list[Any]:
     return [getattr(state, k) for k in STATE_COLUMNS]
 
@@ -440,16 +446,22 @@ class Store:
     # ------------------------------------------------------------------ state
 
     def state(self, source_id: str) -> SourceState:
+        return self.state_and_latest(source_id)[0]
+
+    def state_and_latest(self, source_id: str) -> tuple[SourceState, Version | None]:
+        """The source's state and its latest version, in one read (a check needs both, every time)."""
+        row = self.query_one(_STATE_AND_LATEST, (source_id,))
+        assert row is not None   # the query always yields its one row
+        latest = _version_from_row(row) if row["seq"] is not None else None
         with self._pending_lock:
             pending = self._pending_states.get(source_id)
         if pending is not None:
-            return pending
-        row = self.query_one("SELECT * FROM source_state WHERE source_id = ?", (source_id,))
-        if row is None:
-            return SourceState(source_id=source_id)
-        values = {k: row[k] for k in STATE_COLUMNS}
+            return pending, latest
+        if row["state_source_id"] is None:
+            return SourceState(source_id=source_id), latest
+        values = {k: row[f"state_{k}"] for k in STATE_COLUMNS}
         values["failure_alerted"] = bool(values["failure_alerted"])
-        return SourceState(**values)
+        return SourceState(**values), latest
 
     def save_state(self, state: SourceState, alert: Alert | None = None) -> None:
         with self.transaction() as conn:

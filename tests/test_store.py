@@ -68,6 +68,24 @@ def test_state_round_trips_and_unknown_source_has_empty_state(tmp_path: Path) ->
         assert store.state("khm") == state
 
 
+def test_state_and_latest_read_together_match_the_separate_reads(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        assert store.state_and_latest("khm") == (SourceState("khm"), None)
+        failing = SourceState("khm", last_status="failed", consecutive_failures=1, failure_alerted=True)
+        store.save_state(failing)                      # state, but no version yet
+        assert store.state_and_latest("khm") == (failing, None)
+        first = make_new(store, make_doc())
+        store.commit_version(first, SourceState("khm", etag="e1"))
+        second = make_new(store, make_doc("Tier 2"), when=NOW.replace(hour=7))
+        store.commit_version(second, SourceState("khm", etag="e2"))
+        store.commit_version(make_new(store, make_doc(), source_id="other"), SourceState("other"))
+        assert store.state_and_latest("khm") == (store.state("khm"), store.latest_version("khm"))
+        assert store.state_and_latest("khm") == (SourceState("khm", etag="e2"), second.version)
+        pending = SourceState("khm", etag="e3", last_check="2026-11-28T08:00:00Z")
+        store.save_state_later(pending)                # a deferred state is what the process sees
+        assert store.state_and_latest("khm") == (pending, second.version)
+
+
 def test_deferred_state_is_seen_at_once_and_written_by_flush_or_close(tmp_path: Path) -> None:
     checked = SourceState("khm", etag="e2", last_check="2026-11-28T06:00:00Z", last_status="ok")
     with Store(tmp_path) as store:
