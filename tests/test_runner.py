@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from click.testing import CliRunner
 from monitor.cli import main
 from monitor.config import load_config
 from monitor.demo import sample_page
-from monitor.runner import run_pass
-from monitor.store import Store
+from monitor.runner import _bookkeeping_only, run_pass
+from monitor.store import STATE_COLUMNS, SourceState, Store
 
 from .conftest import LoopbackServer, RecordedRequest, Reply
 
@@ -315,3 +316,28 @@ def test_sigkill_during_the_write_path_leaves_a_consistent_store(tmp_path: Path,
         assert len(store.alerts()) == 1  # exactly one alert for the one change, whatever the crash
 
 
+
+
+BOOKKEEPING = {"etag": "e2", "last_modified": "Sat, 28 Nov 2026 06:00:00 GMT", "last_body_hash": "h2",
+               "last_check": "2026-11-28T07:00:00Z", "last_duration": 0.5}
+DECISIVE = {"last_status": "failed", "last_error": "HTTP 500", "consecutive_failures": 1,
+            "failing_since": "2026-11-28T06:00:00Z", "failure_alerted": True, "suspect_hash": "s",
+            "suspect_reason": "maintenance page", "suspect_since": "2026-11-28T06:00:00Z", "suspect_count": 1}
+
+
+def test_every_state_column_is_either_bookkeeping_or_decisive() -> None:
+    assert set(BOOKKEEPING) | set(DECISIVE) | {"source_id"} == set(STATE_COLUMNS)
+
+
+@pytest.mark.parametrize("column", sorted(BOOKKEEPING))
+def test_a_check_that_changes_only_bookkeeping_may_be_written_later(column: str) -> None:
+    old = SourceState("khm", last_status="ok")
+    assert _bookkeeping_only(old, replace(old, **{column: BOOKKEEPING[column]}))
+
+
+@pytest.mark.parametrize("column", sorted(DECISIVE))
+def test_a_check_that_changes_what_decides_the_next_one_is_written_at_once(column: str) -> None:
+    # e.g. a recovery (failure count back to 0) lost in a crash would alert the streak's end twice
+    old = SourceState("khm", last_status="ok")
+    new = replace(old, **{column: DECISIVE[column]})
+    assert not _bookkeeping_only(old, new) and not _bookkeeping_only(new, old)
