@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import click
+import pytest
 from click.testing import CliRunner
 
-from monitor.cli import main
+from monitor.cli import echo_json_list, main
 from monitor.demo import sample_page
 
 from .conftest import LoopbackServer, Reply
@@ -59,3 +63,16 @@ def test_python_dash_m_monitor_works() -> None:
 
     out = subprocess.run([sys.executable, "-m", "monitor", "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "check" in out.stdout and "demo" in out.stdout
+
+
+@pytest.mark.parametrize("items", [
+    [],
+    [{"id": "khm", "status": "new", "tier": "Tier 2", "change": None, "error": None}],
+    [{"id": "khm", "change": {"findings": {"added": ["Côte d’Ivoire: “forced labor”\n"], "removed": []},
+                              "kinds": ["findings"]}},
+     {"id": "mda", "change": None, "nested": [[], {}, [1, 2.5, True, None]]}, {}],
+])
+def test_json_list_is_printed_one_item_at_a_time_exactly_as_json_dumps_would(items: list[dict[str, Any]]) -> None:
+    printed = CliRunner().invoke(click.Command("x", callback=lambda: echo_json_list("sources", iter(items))), [])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output == json.dumps({"sources": items}, ensure_ascii=False, indent=2) + "\n"
