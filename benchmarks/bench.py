@@ -24,8 +24,9 @@ on one host (127.0.0.1) and the default of one request per host would measure po
 
 With ``--repeat K`` every measurement runs K times (each pass on a fresh copy of the storage root it starts
 from) and the fastest counts. The floor runs right before every run of a pass as well; a pass's ratio to the
-floor (the goals' measure) is the median of these side-by-side ratios, which the machine's drift cancels in. The table goes to standard output, the full numbers to
-``benchmarks/results/bench-<time>.json`` (and ``latest.json``), profiles to ``benchmarks/results/profile-*``.
+floor (the goals' measure) is the median of these side-by-side ratios, which the machine's drift cancels in.
+The table goes to standard output, the full numbers to ``benchmarks/results/bench-<time>.json`` (and
+``latest.json``), profiles to ``benchmarks/results/profile-*``.
 """
 
 from __future__ import annotations

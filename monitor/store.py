@@ -233,18 +233,21 @@ class Store:
             self._writer = self._connect()
         return self._writer
 
+    def _read_connection(self) -> sqlite3.Connection:
+        """The reading connection; the caller holds ``_read_lock``."""
+        if self._reader is None:
+            self._reader = self._connect()
+        return self._reader
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """The rows of a read (each read sees what was committed when it began)."""
         with self._read_lock:
-            if self._reader is None:
-                self._reader = self._connect()
-            return self._reader.execute(sql, params).fetchall()
+            return self._read_connection().execute(sql, params).fetchall()
 
     def query_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """The first row of a read, or None."""
         with self._read_lock:
-            if self._reader is None:
-                self._reader = self._connect()
-            cursor = self._reader.execute(sql, params)
+            cursor = self._read_connection().execute(sql, params)
             try:
                 row: sqlite3.Row | None = cursor.fetchone()
                 return row
@@ -451,11 +454,11 @@ class Store:
 
     def state_and_latest(self, source_id: str) -> tuple[SourceState, Version | None]:
         """The source's state and its latest version, in one read (a check needs both, every time)."""
+        with self._pending_lock:   # first: a deferred row leaves the pending ones only once it is written
+            pending = self._pending_states.get(source_id)
         row = self.query_one(_STATE_AND_LATEST, (source_id,))
         assert row is not None   # the query always yields its one row
         latest = _version_from_row(row) if row["seq"] is not None else None
-        with self._pending_lock:
-            pending = self._pending_states.get(source_id)
         if pending is not None:
             return pending, latest
         if row["state_source_id"] is None:
