@@ -9,8 +9,9 @@ import multiprocessing.queues
 import multiprocessing.synchronize
 import os
 import sqlite3
+import threading
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,32 @@ def test_state_and_latest_read_together_match_the_separate_reads(tmp_path: Path)
         pending = SourceState("khm", etag="e3", last_check="2026-11-28T08:00:00Z")
         store.save_state_later(pending)                # a deferred state is what the process sees
         assert store.state_and_latest("khm") == (pending, second.version)
+
+
+def test_threads_sharing_a_store_each_read_at_once_what_they_committed(tmp_path: Path) -> None:
+    # One connection reads for every thread, another writes: a read must never see an older snapshot.
+    errors: list[BaseException] = []
+
+    def check_repeatedly(store: Store, source_id: str) -> None:
+        try:
+            for i in range(10):
+                new = make_new(store, make_doc(text=f"Version {i} of {source_id}."),
+                               when=NOW + timedelta(seconds=i), source_id=source_id)
+                store.commit_version(new, SourceState(source_id, etag=f"e{i}"))
+                assert store.state_and_latest(source_id) == (SourceState(source_id, etag=f"e{i}"), new.version)
+                assert [v.id for v in store.versions(source_id)][-1] == new.version.id
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    with Store(tmp_path) as store:
+        threads = [threading.Thread(target=check_repeatedly, args=(store, f"s{n}")) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    with Store(tmp_path) as store:
+        assert {sid: len(store.versions(sid)) for sid in store.source_ids()} == {f"s{n}": 10 for n in range(8)}
 
 
 def test_deferred_state_is_seen_at_once_and_written_by_flush_or_close(tmp_path: Path) -> None:
