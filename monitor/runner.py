@@ -225,8 +225,7 @@ def _process(source: Source, ctx: CheckContext, state: SourceState, latest: Vers
     alert = build_change_alert(source, change, summary, latest.id, version.id, now)
     new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
     try:
-        ctx.store.commit_version(NewVersion(version, document, page.body), new_state.state,
-                             (new_state.alert, alert))
+        store.commit_version(NewVersion(version, document, page.body), new_state.state, (new_state.alert, alert))
     except StoreError as exc:
         return _failed(source, ctx, state, str(exc))
     return CheckResult(source.id, "changed", tier=document.tier, change=alert.payload, detail=summary,
