@@ -153,10 +153,15 @@ class Document:
             lines.append(prefix + b.text)
         return "\n".join(lines) + "\n"
 
-    @property
+    # Cached: asked several times per check, and computed by the extraction process, whose answer carries it.
+    @functools.cached_property
     def content_hash(self) -> str:
         raw = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(raw).hexdigest()
+
+    @functools.cached_property
+    def word_count(self) -> int:
+        return sum(len(block.text.split()) for block in self.blocks)
 
 
 # --------------------------------------------------------------------------- compare

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from .alerts import build_change_alert, build_error_alert
 from .config import Config
 from .errors import ExtractError, FetchError, LockedError, MonitorError, StoreError
+from .extract_process import Extract, ExtractProcess, in_this_process, worth_a_process
 from .fetch import Fetcher, FetchSettings
 from .models import EXTRACTOR_VERSION, CheckResult, Document, Page, Source, Version
 from .store import STATE_COLUMNS, NewVersion, SourceState, Store, isoformat, make_version_id, utcnow
@@ -47,6 +48,8 @@ class CheckContext:
     # A pass writes the bookkeeping of unchanged sources in batches (Store.save_state_later) instead of a
     # transaction per source; the service, checking one source at a time, writes at once.
     batch_unchanged: bool = False
+    # extract.extract in the calling thread, or an ExtractProcess's (a pass over many sources).
+    extract: Extract = in_this_process
 
 
 @dataclass(frozen=True)
@@ -70,13 +73,17 @@ def run_pass(config: Config, source_ids: Sequence[str] | None = None, *,
              progress: ProgressHook | None = None, now: Callable[[], datetime] = utcnow) -> PassOutcome:
     """``monitor check``: check the sources concurrently, then deliver whatever waits in the outbox."""
     store = Store(config.storage)
+    wanted = set(source_ids) if source_ids else None
+    sources = [s for s in config.sources if wanted is None or s.id in wanted]
     try:
-        with Fetcher(fetch_settings(config)) as fetcher:
-            ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now,
-                               processing=threading.BoundedSemaphore(processing_slots(config)),
-                               batch_unchanged=True)
-            wanted = set(source_ids) if source_ids else None
-            sources = [s for s in config.sources if wanted is None or s.id in wanted]
+        with Fetcher(fetch_settings(config)) as fetcher, ExtractProcess() as extractor:
+            ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now, batch_unchanged=True)
+            if worth_a_process(len(sources)):
+                # What is left to the threads is mostly waiting (on the extraction process, the disk) and
+                # short steps of Python: no need to hold them back.
+                ctx.extract = extractor.extract
+            else:
+                ctx.processing = threading.BoundedSemaphore(processing_slots(config))
             results = check_sources(ctx, sources, progress=progress)
         try:
             store.flush_states()
@@ -190,10 +197,10 @@ def _process(source: Source, ctx: CheckContext, state: SourceState, latest: Vers
     try:
         if latest is not None and _known_bytes(page, state, latest, fingerprint):
             return _unchanged(source, ctx, state, page, latest, detail="not modified")
-        # Imported here: a pass whose pages all answer 304 never loads the extractor.
-        from . import compare, extract, suspect
+        # Imported here: a pass whose pages all answer 304 never loads them.
+        from . import compare, suspect
         try:
-            document = extract.extract(page.text, source)
+            document = ctx.extract(page.text, source)
         except ExtractError:
             if page.text.strip():
                 raise

@@ -86,7 +86,7 @@ def suspect_reason(page: Page, doc: Document, previous: Document | None = None) 
         return f"HTTP error {page.status}"
     if not page.body.strip() or not page.text.strip():
         return "empty body"
-    words = _words(doc)
+    words = doc.word_count
     if not _looks_like_report(doc, words):
         reason = _page_kind(page.text)
         if reason:
@@ -103,7 +103,7 @@ def suspect_reason(page: Page, doc: Document, previous: Document | None = None) 
     if previous.country and doc.country and previous.country != doc.country:
         # The page now reads as another country's report: a wrong page, or another country's heading.
         return f"country changed (was {previous.country}, now {doc.country})"
-    before = _words(previous)
+    before = previous.word_count
     if before >= SHRINK_MIN_WORDS and words * 2 < before:
         return f"document shrank by more than half ({before} -> {words} words)"
     return None
@@ -127,8 +127,6 @@ def _under_heading(doc: Document) -> bool:
     return bool(doc.blocks) and all(block.section is not None for block in doc.blocks)
 
 
-def _words(doc: Document) -> int:
-    return sum(len(block.text.split()) for block in doc.blocks)
 
 
 def _looks_like_report(doc: Document, words: int) -> bool:
@@ -172,14 +170,14 @@ def _truncation(markup: str, doc: Document, words: int, previous: Document | Non
     if not _OPENED.search(markup[:_SCAN_CHARS]):
         # Never opened (a text/plain page, a fragment): no closing tag to miss, so only text that stops
         # mid-sentence where the previous version went on tells a cut.
-        if previous is not None and _words(doc) < _words(previous) and _is_cut_short(doc, previous) \
+        if previous is not None and doc.word_count < previous.word_count and _is_cut_short(doc, previous) \
                 and not _SENTENCE_END.search(last):
-            return f"truncated body (ends mid-text, {_words(previous)} -> {words} words)"
+            return f"truncated body (ends mid-text, {previous.word_count} -> {words} words)"
         return None
     if previous is not None:
         # A body cut short, even near its end: the text is what the previous version said, up to a point.
         # (A page that never closes its HTML and had a sentence taken out of its middle is an edit.)
-        before = _words(previous)
+        before = previous.word_count
         if words < before and _is_cut_short(doc, previous):
             return f"truncated body (HTML not closed, {before} -> {words} words)"
         return None

@@ -341,3 +341,61 @@ def test_a_check_that_changes_what_decides_the_next_one_is_written_at_once(colum
     old = SourceState("khm", last_status="ok")
     new = replace(old, **{column: DECISIVE[column]})
     assert not _bookkeeping_only(old, new) and not _bookkeeping_only(new, old)
+
+
+def children_of_this_process() -> set[int]:
+    return {int(pid) for task in Path("/proc/self/task").glob("*/children") for pid in task.read_text().split()}
+
+
+def many_sources_pass(tmp_path: Path, server: LoopbackServer) -> dict[str, list[tuple[object, ...]]]:
+    """Twelve sources, two passes (baselines, then changes, a maintenance page, a bad selector): what each
+    check said and what the store holds afterwards."""
+    pages = {f"s{n:02}": (KHM1, KHM2) if n % 2 else (MDA1, MDA2) for n in range(9)}
+    pages["down"] = (KHM1, MAINTENANCE)
+    pages["empty"] = (MDA1, b"")
+    pages["select"] = (KHM1, KHM2)
+    sources = "".join(f"  - id: {sid}\n    url: {server.url('/' + sid)}\n" for sid in pages)
+    sources += "    select: main.nowhere\n"   # the last source's rule matches nothing on these pages
+    tmp_path.mkdir()
+    config = write_config(tmp_path, server, sources=sources)
+    clock = Clock()
+    said: dict[str, list[tuple[object, ...]]] = {sid: [] for sid in pages}
+    for version in (0, 1):
+        for sid, bodies in pages.items():
+            serve(server, "/" + sid, bodies[version if sid in ("down", "empty", "select") or int(sid[1:]) < 5
+                                            else 0])
+        for sid, r in check(config, clock).items():
+            said[sid].append((r.status, r.tier, r.detail, r.error, r.change and r.change["kinds"]))
+    with Store(tmp_path / "store") as store:
+        for sid in pages:
+            # (ids hold the time of the check, which the order of a concurrent pass decides)
+            said[sid] += [(v.kinds, v.tier, store.load_document(v)) for v in store.versions(sid)]
+    return said
+
+
+def test_a_pass_over_many_sources_extracts_in_a_process_and_reads_the_pages_alike(
+        tmp_path: Path, http_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor import extract_process
+    started: list[int] = []
+    start = extract_process.ExtractProcess._start
+
+    def counted_start(self: extract_process.ExtractProcess) -> extract_process._Child | None:
+        child = start(self)
+        assert child is not None
+        started.append(child.process.pid)
+        return child
+
+    monkeypatch.setattr(extract_process.ExtractProcess, "_start", counted_start)
+    monkeypatch.setattr(extract_process.os, "cpu_count", lambda: 2)
+    in_a_process = many_sources_pass(tmp_path / "process", http_server)
+    assert len(started) == 2   # one per pass
+    assert not set(started) & children_of_this_process()   # each ended with its pass
+
+    monkeypatch.setattr(extract_process, "MIN_SOURCES", 10**6)
+    in_the_threads = many_sources_pass(tmp_path / "threads", http_server)
+    assert len(started) == 2
+    assert in_a_process == in_the_threads
+    statuses = {sid: [s[0] for s in said[:2]] for sid, said in in_a_process.items()}
+    # (MDA2 changes only the page around Moldova's report)
+    assert statuses == {**{f"s{n:02}": ["new", "changed" if n < 5 and n % 2 else "unchanged"] for n in range(9)},
+                        "down": ["new", "suspect"], "empty": ["new", "suspect"], "select": ["failed", "failed"]}
