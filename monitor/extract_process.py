@@ -18,23 +18,25 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import signal
-import subprocess
 import sys
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ExtractError
 from .models import Document, Source
+
+# Every pass imports this module, a pass of 304s without starting a process: the modules of the pipes and
+# of the child (multiprocessing, subprocess, pickle: ~20 ms of start-up) are imported where they are used.
+if TYPE_CHECKING:
+    import subprocess
+    from multiprocessing.connection import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +112,7 @@ class ExtractProcess:
         self.close()
 
     def extract(self, html: str, source: Source) -> Document:
+        import pickle
         payload = pickle.dumps((html, source), pickle.HIGHEST_PROTOCOL)
         for _ in range(RESENDS + 1):
             request = self._send(payload)
@@ -168,6 +171,8 @@ class ExtractProcess:
         return request
 
     def _start(self) -> _Child | None:
+        import subprocess
+        from multiprocessing.connection import Connection
         requests_read, requests_write = os.pipe()
         replies_read, replies_write = os.pipe()
         package_parent = str(Path(__file__).resolve().parent.parent)
@@ -198,6 +203,7 @@ class ExtractProcess:
 
     def _read_answers(self, child: _Child) -> None:
         """Hand each answer to the request it answers; give up a page that takes longer than ``timeout``."""
+        import pickle
         while True:
             with self._lock:
                 waited = time.monotonic() - child.head_since if child.pending else 0.0
@@ -227,6 +233,7 @@ class ExtractProcess:
     def _retire(self, child: _Child, error: ExtractError | None) -> None:
         """Stop a process that died (``error`` None) or was given up on; fail the page it was reading and
         have the pages queued behind it sent again."""
+        import subprocess
         with self._lock:
             if self._child is child:
                 self._child = None   # the next page starts a new process
@@ -288,6 +295,8 @@ class _Collect(logging.Handler):
 
 def serve(requests: Connection, replies: Connection, level: int) -> None:
     """Answer requests until the parent closes the request pipe (or dies)."""
+    import pickle
+    import traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's: the checks under way finish
     collect = _Collect()
     root = logging.getLogger()
@@ -316,6 +325,7 @@ def serve(requests: Connection, replies: Connection, level: int) -> None:
 
 
 def main(argv: list[str]) -> int:
+    from multiprocessing.connection import Connection
     requests_fd, replies_fd, level = (int(a) for a in argv)
     serve(Connection(requests_fd, writable=False), Connection(replies_fd, readable=False), level)
     return 0

@@ -231,7 +231,7 @@ def test_without_a_process_pages_are_extracted_in_the_thread(monkeypatch: pytest
     def cannot_start(*args: object, **kwargs: object) -> None:
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(extract_process.subprocess, "Popen", cannot_start)
+    monkeypatch.setattr(subprocess, "Popen", cannot_start)
     with caplog.at_level(logging.WARNING, logger="monitor"), ExtractProcess() as extractor:
         assert extractor.extract(page(), SOURCE) == extract(page(), SOURCE)
         assert extractor.extract(page(), SOURCE) == extract(page(), SOURCE)
