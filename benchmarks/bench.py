@@ -17,8 +17,8 @@ when installed, else a threaded Python server) and measures, each in a fresh chi
 
 The monitor package is byte-compiled first, as an installation would be. Time is wall-clock from spawning
 the child to its exit (interpreter start-up included, for the floor too); CPU is the child's user + system
-time; memory is the child's peak resident set (``wait4`` rusage, the child spawned by the small
-benchmarks/measure.py so that none of this process's memory is counted). The
+time, with the processes it starts; memory is the peak resident set of the child and its processes, added
+up (benchmarks/measure.py, which spawns the child so that none of this process's memory is counted). The
 monitor runs with ``fetch.workers`` = ``fetch.per_host`` = the floor's thread count, because every page is
 on one host (127.0.0.1) and the default of one request per host would measure politeness, not cost.
 
