@@ -147,7 +147,8 @@ def assert_consistent_store(storage: Path, source_ids: list[str]) -> dict[str, A
     assert_no_torn_files(storage)
     with Store(storage) as store:
         alerts = [a for a in store.alerts() if a.type == "change"]
-        by_new_version = Counter(a.payload["versions"]["new"] for a in alerts)
+        # (sources with the same page share version ids: a version is its source's and its id)
+        by_new_version = Counter((a.source_id, a.payload["versions"]["new"]) for a in alerts)
         changes = 0
         for source_id in source_ids:
             versions = store.versions(source_id)
@@ -160,8 +161,9 @@ def assert_consistent_store(storage: Path, source_ids: list[str]) -> dict[str, A
             for previous, v in zip(versions, versions[1:], strict=False):
                 assert v.kinds, f"{v.id} stored without a change"
                 assert v.content_hash != previous.content_hash, f"{v.id} duplicates {previous.id}"
-                assert by_new_version[v.id] == 1, f"version {v.id} has {by_new_version[v.id]} alerts"
-                (alert,) = [a for a in alerts if a.payload["versions"]["new"] == v.id]
+                count = by_new_version[source_id, v.id]
+                assert count == 1, f"version {v.id} of {source_id} has {count} alerts"
+                (alert,) = [a for a in alerts if a.source_id == source_id and a.payload["versions"]["new"] == v.id]
                 assert alert.payload["versions"]["old"] == previous.id
                 changes += 1
         assert len(alerts) == changes, "an alert refers to a version that was never stored"
@@ -173,10 +175,20 @@ def assert_consistent_store(storage: Path, source_ids: list[str]) -> dict[str, A
 RUNS = 24
 
 
+def extraction_processes() -> list[int]:
+    """Every extraction process on this machine (the tests run one at a time)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if b"monitor.extract_process" in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+    return found
+
+
 def test_sigkill_at_random_instants_never_loses_a_version_or_an_alert(
         tmp_path: Path, http_server: LoopbackServer, start_webhook: Callable[..., Any]) -> None:
     rng = random.Random(SEED)
-    site = Site(http_server, 5, delay=0.03)
+    site = Site(http_server, 12, delay=0.03)   # enough sources for the pass's extraction process
     receiver = start_webhook()
     receiver.delay = 0.02   # deliveries take a moment, so that some kills land in the middle of them
     storage = tmp_path / "store"
@@ -205,6 +217,10 @@ def test_sigkill_at_random_instants_never_loses_a_version_or_an_alert(
             killed += 1
         assert integrity(storage) == "ok", f"run {run} (seed {SEED})"
     assert killed >= 3, f"only {killed} of {RUNS} runs were killed: the instants missed the runs (seed {SEED})"
+    deadline = time.monotonic() + 10   # a killed pass's extraction process ends after the page it is on
+    while extraction_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not extraction_processes(), "an extraction process outlived its killed pass"
 
     # One run to the end: it detects what the killed runs left undone and flushes the outbox.
     flush = run_check(config)
