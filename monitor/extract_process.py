@@ -81,6 +81,7 @@ class _Child:
     pending: deque[_Request] = field(default_factory=deque)
     head_since: float = 0.0   # when the oldest pending request became the one being read
     closing: bool = False
+    answered: int = 0
     reader: threading.Thread | None = None
 
 
@@ -227,18 +228,26 @@ class ExtractProcess:
             if request is None:
                 self._retire(child, None)
                 return
+            child.answered += 1
             request.reply = answer
             request.done.set()
 
     def _retire(self, child: _Child, error: ExtractError | None) -> None:
         """Stop a process that died (``error`` None) or was given up on; fail the page it was reading and
-        have the pages queued behind it sent again."""
+        have the pages queued behind it sent again.
+
+        A process that ended before its first answer cannot run here (an interpreter that is not Python's,
+        a package it cannot import): pages are then extracted in the threads, as without a process.
+        """
         import subprocess
         with self._lock:
             if self._child is child:
                 self._child = None   # the next page starts a new process
             pending = list(child.pending)
             child.pending.clear()
+            broken = error is None and not child.closing and child.answered == 0
+            if broken:
+                self._unavailable = True
         if error is not None or not child.closing:
             child.process.kill()   # (which ends a write to it under way)
         with self._send_lock:   # as every write to this end
@@ -249,7 +258,10 @@ class ExtractProcess:
         except subprocess.TimeoutExpired:
             child.process.kill()
             code = child.process.wait()
-        if pending:
+        if broken:
+            logger.warning("the extraction process ended before its first answer (%s); extracting in this "
+                           "process instead", _how_it_ended(code))
+        elif pending:
             pending[0].error = error or ExtractError(
                 f"the extraction process ended while reading this page ({_how_it_ended(code)}); "
                 "a new one reads the next page")

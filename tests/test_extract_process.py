@@ -241,6 +241,21 @@ def test_without_a_process_pages_are_extracted_in_the_thread(monkeypatch: pytest
         "extracting in this process instead"]
 
 
+def test_a_process_that_cannot_run_here_leaves_the_pages_to_the_thread(monkeypatch: pytest.MonkeyPatch,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    # e.g. a frozen build, whose executable is not a Python that can run "-m monitor.extract_process"
+    monkeypatch.setattr(extract_process.sys, "executable", "/bin/false")
+    with caplog.at_level(logging.WARNING, logger="monitor"), ExtractProcess() as extractor:
+        with ThreadPoolExecutor(4) as pool:
+            documents = list(pool.map(lambda _: extractor.extract(page(), SOURCE), range(8)))
+        assert documents == [extract(page(), SOURCE)] * 8
+        assert extractor.extract(page(), SOURCE) == extract(page(), SOURCE)
+    assert extractor.started == 1   # tried once, not once a page
+    assert [r.getMessage() for r in caplog.records] == [
+        "the extraction process ended before its first answer (exit status 1); extracting in this process "
+        "instead"]
+
+
 def test_only_a_pass_over_many_sources_on_several_cores_is_worth_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extract_process.os, "cpu_count", lambda: 2)
     assert worth_a_process(extract_process.MIN_SOURCES)
