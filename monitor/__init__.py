@@ -5,8 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# The one place the version is written (pyproject.toml reads it); first, so that modules imported below
-# may use it.
+# The one place the version is written (pyproject.toml reads it).
 __version__ = "0.1.0"
 
 # The public names, each imported from its module when first asked for: importing one module of the package

@@ -248,11 +248,10 @@ def _known_bytes(page: Page, state: SourceState, latest: Version, fingerprint: s
 
 def _previous_document(source: Source, store: Store, latest: Version, fingerprint: str) -> Document:
     """The stored version as today's rules see it: re-extracted from its raw body when the rules changed."""
-    from . import extract
     if latest.rules_fingerprint == fingerprint:
         return store.load_document(latest)
     raw = store.load_raw(latest)
-    return extract.extract(raw.decode(latest.encoding, errors="replace"), source)
+    return in_this_process(raw.decode(latest.encoding, errors="replace"), source)
 
 
 def _new_version(source: Source, store: Store, page: Page, document: Document, fingerprint: str,
@@ -400,11 +399,10 @@ def adhoc_source(url: str, config: Config | None) -> Source:
 
 
 def preview(source: Source, config: Config | None) -> Document:
-    from . import extract
     settings = fetch_settings(config) if config else FetchSettings()
     with Fetcher(settings) as fetcher:
         page = fetcher.fetch(source.url, timeout=source.timeout)
-    return extract.extract(page.text, source)
+    return in_this_process(page.text, source)
 
 
 def describe_document(source: Source, document: Document) -> str:

@@ -127,8 +127,6 @@ def _under_heading(doc: Document) -> bool:
     return bool(doc.blocks) and all(block.section is not None for block in doc.blocks)
 
 
-
-
 def _looks_like_report(doc: Document, words: int) -> bool:
     return (doc.tier is not None and words >= REPORT_WORDS_WITH_TIER) or words >= REPORT_WORDS
 
@@ -170,7 +168,7 @@ def _truncation(markup: str, doc: Document, words: int, previous: Document | Non
     if not _OPENED.search(markup[:_SCAN_CHARS]):
         # Never opened (a text/plain page, a fragment): no closing tag to miss, so only text that stops
         # mid-sentence where the previous version went on tells a cut.
-        if previous is not None and doc.word_count < previous.word_count and _is_cut_short(doc, previous) \
+        if previous is not None and words < previous.word_count and _is_cut_short(doc, previous) \
                 and not _SENTENCE_END.search(last):
             return f"truncated body (ends mid-text, {previous.word_count} -> {words} words)"
         return None
