@@ -12,6 +12,9 @@ when installed, else a threaded Python server) and measures, each in a fresh chi
     (a) floor      requests GET + lxml.html parse of every page, ``workers`` threads
     (b) first      ``monitor check``: baselines of every page
     (c) 304        ``monitor check`` again, nothing changed, validators on (the server answers 304)
+    (a304)         beside (c), for reference: a plain ``requests`` conditional GET of every page with the ETag
+                   pass (b) stored (every answer a 304), nothing parsed: the least a pass over unchanged pages
+                   costs with requests
     (d) no-valid.  ``monitor check`` again, the chrome of every page changed, no validators (full bodies)
     (e) 10%        ``monitor check`` with 10% of the reports changed (findings; one in twenty also the tier)
 
@@ -132,6 +135,19 @@ class Scenario:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
+    def etags_file(self, storage: Path) -> Path:
+        """``URL<tab>ETag`` of every source with an ETag stored in ``storage``, for the conditional floor."""
+        db = sqlite3.connect(storage / "state.db")
+        try:
+            rows = db.execute("SELECT source_id, etag FROM source_state WHERE etag IS NOT NULL "
+                              "ORDER BY source_id").fetchall()
+        finally:
+            db.close()
+        path = self.workdir / "etags.tsv"
+        path.write_text("".join(f"{self.server.url(source_id)}\t{etag}\n" for source_id, etag in rows),
+                        encoding="utf-8")
+        return path
+
     def urls_file(self) -> Path:
         path = self.workdir / "urls.txt"
         path.write_text("\n".join(self.server.url(pages.page_name(i)) for i in range(self.n)) + "\n",
@@ -165,6 +181,18 @@ def run_floor(s: Scenario) -> Measurement:
     info = json.loads(out.read_text())
     return Measurement("a", "floor: GET + lxml parse", s.n, wall, cpu, rss, code,
                        notes={"bytes": info["bytes"], "elements": info["elements"]})
+
+
+def run_conditional_floor(s: Scenario, etags: Path) -> Measurement:
+    """One run of the conditional floor: a plain conditional GET of every page, each answered 304."""
+    out, err = s.workdir / "floor304.out", s.workdir / "floor304.err"
+    wall, cpu, rss, code = measure([sys.executable, "-m", "benchmarks.floor", str(etags), "--conditional",
+                                    "--workers", str(s.workers)], stdout=out, stderr=err)
+    if code != 0:
+        raise RuntimeError(f"the conditional floor failed ({code}): {err.read_text()[-2000:]}")
+    pages_done = json.loads(out.read_text())["pages"]
+    return Measurement("a304", "conditional GETs only (304)", pages_done, wall, cpu, rss, code,
+                       {"not_modified": pages_done})
 
 
 def run_check(s: Scenario, key: str, label: str, config: Path, revision_of: frozenset[int] = frozenset()
@@ -210,6 +238,7 @@ class PassRunner:
     current: Path | None = None
     measurements: list[Measurement] = field(default_factory=list)
     floors: list[Measurement] = field(default_factory=list)
+    references: list[Measurement] = field(default_factory=list)   # the conditional floor, beside (c)
     side_by_side: dict[str, list[float]] = field(default_factory=dict)
     growth: dict[str, dict[str, int]] = field(default_factory=dict)
     profiles: dict[str, str] = field(default_factory=dict)
@@ -231,6 +260,11 @@ class PassRunner:
             self.floors.append(floor)
             m = run_check(self.s, key, label, self.s.write_config(storage, f"{key}-{rep}"), revision_of)
             ratios.append(m.wall / floor.wall)
+            if key == "c" and start is not None:
+                reference = run_conditional_floor(self.s, self.s.etags_file(start))
+                self.references.append(reference)
+                self.side_by_side.setdefault("a304", []).append(reference.wall / floor.wall)
+                self.side_by_side.setdefault("c/a304", []).append(m.wall / reference.wall)
             after = version_bytes(storage)
             self.growth[key] = {"version_bytes_growth": after[0] - before[0],
                                 "version_rows_growth": after[1] - before[1]}
@@ -336,7 +370,8 @@ def bench_size(n: int, base: Path, server_kind: str, workers: int, repeat: int, 
     log(f"  (a) floor: {floor.wall:.2f}s, fastest of {len(passes.floors)} runs "
         f"({min(m.wall for m in passes.floors):.2f}-{max(m.wall for m in passes.floors):.2f}s)")
     rows = []
-    for m in [floor, *passes.measurements]:
+    references = [min(passes.references, key=lambda m: m.wall)] if passes.references else []
+    for m in [floor, *references, *passes.measurements]:
         row = asdict(m)
         beside = passes.side_by_side.get(m.key, [1.0])
         row.update(pages_per_s=m.pages_per_s, cpu_ms_per_page=m.cpu_ms_per_page,
@@ -346,24 +381,28 @@ def bench_size(n: int, base: Path, server_kind: str, workers: int, repeat: int, 
         rows.append(row)
     storage = {**passes.growth, "final": {"version_bytes": final[0], "version_rows": final[1]}}
     return {"n": n, "server": server.kind, "workers": workers, "repeat": repeat, "average_page_kb": size / n / 1024,
-            "changed_pages": len(changed), "passes": rows, "storage": storage, "profiles": passes.profiles}
+            "changed_pages": len(changed), "passes": rows, "storage": storage, "profiles": passes.profiles,
+            "c_over_conditional_floor": passes.side_by_side.get("c/a304", [])}
 
 
 # --------------------------------------------------------------------------- report
 
 
 def format_table(run: dict[str, Any]) -> str:
-    head = (f"{'pass':<44} {'pages/s':>8} {'wall s':>7} {'CPU ms/page':>11} {'peak MB':>8} "
+    head = (f"{'pass':<47} {'pages/s':>8} {'wall s':>7} {'CPU ms/page':>11} {'peak MB':>8} "
             f"{'time/(a)':>8} {'beside':>7} {'CPU/(a)':>8} {'mem/(a)':>8}  statuses")
     lines = [f"N = {run['n']}  ({run['average_page_kb']:.0f} KB/page average, served by {run['server']}, "
              f"{run['workers']} workers, fastest of {run['repeat']} runs per pass)", head, "-" * len(head)]
     for p in run["passes"]:
         statuses = " ".join(f"{k}={v}" for k, v in sorted(p["statuses"].items()))
-        lines.append(f"({p['key']}) {p['label']:<40} {p['pages_per_s']:>8.1f} {p['wall']:>7.2f} "
+        lines.append(f"{'(' + p['key'] + ')':<6} {p['label']:<40} {p['pages_per_s']:>8.1f} {p['wall']:>7.2f} "
                      f"{p['cpu_ms_per_page']:>11.2f} {p['peak_rss_mb']:>8.1f} {p['time_ratio']:>8.2f} "
                      f"{p['time_ratio_beside']:>7.2f} {p['cpu_ratio']:>8.2f} {p['memory_ratio']:>8.2f}  {statuses}")
     lines.append("time/(a): the pass's fastest run over the fastest floor run; beside: the median, over the pass's "
                  "runs, of its time over the floor's run just before it")
+    if run.get("c_over_conditional_floor"):
+        lines.append("(a304): plain requests conditional GETs of every page, run right after each run of (c); (c) "
+                     "over it, run by run: " + ", ".join(f"{r:.2f}" for r in run["c_over_conditional_floor"]))
     growth = run["storage"]
     lines.append(f"storage growth of versions after the unchanged passes: (c) {growth['c']['version_bytes_growth']} "
                  f"bytes, (d) {growth['d']['version_bytes_growth']} bytes")

@@ -171,7 +171,11 @@ class Fetcher:
         if found is None:
             with requests.Session() as probe:   # trust_env on: exactly what a plain Session would use
                 merged = probe.merge_environment_settings(url, {}, None, True, None)
-            found = {"proxies": merged["proxies"], "verify": merged["verify"] or True, "cert": merged["cert"],
+            verify = merged["verify"] or True
+            if parts.scheme == "http" and not merged["proxies"]:
+                # No TLS to verify; a CA bundle's path would only make requests stat it on every request.
+                verify = True
+            found = {"proxies": merged["proxies"], "verify": verify, "cert": merged["cert"],
                      "auth": requests.utils.get_netrc_auth(url)}
             self._environments[key] = found
         return found

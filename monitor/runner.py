@@ -281,6 +281,8 @@ class _StateAndAlert:
 
 def _recovered_state(state: SourceState, source: Source, ctx: CheckContext, now: datetime) -> _StateAndAlert:
     """Reset the failure streak; one recovery alert when the streak had alerted."""
+    if not (state.consecutive_failures or state.failing_since or state.failure_alerted):
+        return _StateAndAlert(state)   # no streak (nearly every check): nothing to reset
     alert = None
     if state.failure_alerted and state.failing_since:
         alert = build_error_alert(source, "recovered", state.consecutive_failures, state.failing_since, now,

@@ -71,6 +71,7 @@ def test_python_dash_m_monitor_works() -> None:
     [{"id": "khm", "change": {"findings": {"added": ["Côte d’Ivoire: “forced labor”\n"], "removed": []},
                               "kinds": ["findings"]}},
      {"id": "mda", "change": None, "nested": [[], {}, [1, 2.5, True, None]]}, {}],
+    [{"id": f"s{n}", "detail": "x" * n} for n in range(600)],   # written in several chunks
 ])
 def test_json_list_is_printed_one_item_at_a_time_exactly_as_json_dumps_would(items: list[dict[str, Any]]) -> None:
     printed = CliRunner().invoke(click.Command("x", callback=lambda: echo_json_list("sources", iter(items))), [])

@@ -351,6 +351,26 @@ def test_tls_verification_is_on(tls_cert: tuple[Path, Path], sleeps: list[float]
     assert not err.transient and sleeps == []
 
 
+def test_the_ca_bundle_from_the_environment_is_trusted_for_https(
+        tls_cert: tuple[Path, Path], http_server: LoopbackServer, sleeps: list[float],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A CA bundle named by REQUESTS_CA_BUNDLE verifies HTTPS; plain HTTP through the same fetcher is unaffected.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_cert[0]))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_cert)
+    server = LoopbackServer()
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    server.routes["/"] = Reply(body=HTML)
+    http_server.routes["/plain"] = Reply(body=HTML)
+    server.start()
+    try:
+        with make_fetcher(sleeps) as fetcher:
+            assert fetcher.fetch(f"https://127.0.0.1:{server.port}/", timeout=5).text == HTML
+            assert fetcher.fetch(http_server.url("/plain"), timeout=5).text == HTML
+    finally:
+        server.stop()
+
+
 # --------------------------------------------------------------------------- per-host concurrency
 
 def fetch_in_threads(fetcher: Fetcher, urls: list[str]) -> list[object]:
