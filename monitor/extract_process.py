@@ -154,6 +154,11 @@ class ExtractProcess:
         answers takes too, is not held while writing: a full pipe waits for the process, which may be
         waiting for its answers to be read.
         """
+        child = self._child
+        if child is not None and child.reader is not None and child.process.poll() is not None:
+            # Ended since its last answer: its reader retires it first, so that this page goes to a new
+            # process instead of failing as if the process had died reading it.
+            child.reader.join(self.timeout)
         with self._send_lock:
             with self._lock:
                 if self._unavailable or self._closed:
