@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import multiprocessing
@@ -10,6 +11,8 @@ import multiprocessing.synchronize
 import os
 import sqlite3
 import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +23,7 @@ from hypothesis import strategies as st
 
 from monitor.errors import LockedError, StoreError
 from monitor.models import Alert, Block, Document, Version
-from monitor.store import NewVersion, SourceState, Store, make_version_id, readable_json
+from monitor.store import GroupWrites, NewVersion, SourceState, Store, make_version_id, readable_json
 
 NOW = datetime(2026, 11, 28, 6, 0, 3, tzinfo=UTC)
 
@@ -288,3 +291,104 @@ def test_version_json_is_the_document_one_block_per_line(blocks: list[tuple[str,
     lines = text.split("\n")   # as diff splits it (str.splitlines would also split at U+0085, U+2028)
     for block in document["blocks"]:
         assert f"    {json.dumps(block, ensure_ascii=False)}" in {line.rstrip(",") for line in lines}
+
+
+# --------------------------------------------------------------------------- group commit of versions
+
+
+def test_versions_stored_by_many_threads_at_once_are_all_committed_with_their_state(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        news = [make_new(store, make_doc(text=f"Finding {n}."), source_id=f"s{n}") for n in range(24)]
+
+        def commit(new: NewVersion) -> None:
+            store.commit_version(new, SourceState(new.version.source_id, etag=f'"{new.version.source_id}"'))
+
+        threads = [threading.Thread(target=commit, args=(new,)) for new in news]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for new in news:
+            assert store.versions(new.version.source_id) == [new.version]
+            assert store.load_document(new.version) == new.document
+            assert store.state(new.version.source_id).etag == f'"{new.version.source_id}"'
+
+
+class CountedTransactions:
+    """A store's transactions, counted; the first one waits until ``release`` is set."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.count = 0
+        self.first_started = threading.Event()
+        self.release = threading.Event()
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[sqlite3.Connection]:
+        self.count += 1
+        if self.count == 1:
+            self.first_started.set()
+            assert self.release.wait(10)
+        with self.store.transaction() as conn:
+            yield conn
+
+
+def insert_row(value: str) -> Callable[[sqlite3.Connection], None]:
+    return lambda conn: conn.execute("INSERT INTO t (v) VALUES (?)", (value,)) and None
+
+
+def test_writes_queued_during_a_transaction_share_the_next_one_and_a_failing_one_fails_alone(
+        tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        with store.transaction() as conn:
+            conn.execute("CREATE TABLE t (v TEXT PRIMARY KEY)")
+        counted = CountedTransactions(store)
+        group = GroupWrites(counted)
+        errors: dict[str, BaseException] = {}
+
+        def write(value: str, fn: Callable[[sqlite3.Connection], None]) -> None:
+            try:
+                group.write(fn)
+            except BaseException as exc:  # noqa: BLE001 - recorded for the test
+                errors[value] = exc
+
+        first = threading.Thread(target=write, args=("a", insert_row("a")))
+        first.start()
+        assert counted.first_started.wait(10)
+        # While "a" holds the only transaction, three more writes queue; "a" again breaks the primary key.
+        queued = [threading.Thread(target=write, args=(v, insert_row(v))) for v in ("b", "c")]
+        queued.append(threading.Thread(target=write, args=("dup", insert_row("a"))))
+        for thread in queued:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(group._queue) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        counted.release.set()
+        for thread in [first, *queued]:
+            thread.join(10)
+        rows = sorted(r[0] for r in store.query("SELECT v FROM t"))
+    assert rows == ["a", "b", "c"]
+    assert list(errors) == ["dup"] and isinstance(errors["dup"], sqlite3.IntegrityError)
+    # "a" alone; "b", "c" and the duplicate together, which failed; then each of the three alone.
+    assert counted.count == 1 + 1 + 3
+
+
+def test_queued_writes_share_one_transaction(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        with store.transaction() as conn:
+            conn.execute("CREATE TABLE t (v TEXT PRIMARY KEY)")
+        counted = CountedTransactions(store)
+        group = GroupWrites(counted)
+        threads = [threading.Thread(target=group.write, args=(insert_row(v),)) for v in "abcdef"]
+        threads[0].start()
+        assert counted.first_started.wait(10)
+        for thread in threads[1:]:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(group._queue) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        counted.release.set()
+        for thread in threads:
+            thread.join(10)
+        assert sorted(r[0] for r in store.query("SELECT v FROM t")) == list("abcdef")
+    assert counted.count == 2
