@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,14 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     text = args.urls.read_text(encoding="utf-8")
     session = requests.Session()
     session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=args.workers))
+    work: Callable[[requests.Session, str], tuple[int, int]]
     if args.conditional:
-        lines = text.splitlines()
-        with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            results = list(pool.map(lambda line: fetch_not_modified(session, line), lines))
+        work, items = fetch_not_modified, text.splitlines()
     else:
         import lxml.html  # noqa: F401 - loaded before the threads, as the floor always did
-        with ThreadPoolExecutor(max_workers=args.workers) as pool:
-            results = list(pool.map(lambda u: fetch_and_parse(session, u), text.split()))
+        work, items = fetch_and_parse, text.split()
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        results = list(pool.map(lambda item: work(session, item), items))
     print(json.dumps({"pages": len(results), "bytes": sum(r[0] for r in results),
                       "elements": sum(r[1] for r in results)}))
     return 0

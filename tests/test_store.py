@@ -337,58 +337,51 @@ def insert_row(value: str) -> Callable[[sqlite3.Connection], None]:
     return lambda conn: conn.execute("INSERT INTO t (v) VALUES (?)", (value,)) and None
 
 
+def write_behind_a_held_transaction(store: Store, writes: list[tuple[str, Callable[[sqlite3.Connection], None]]]
+                                    ) -> tuple[dict[str, BaseException], int]:
+    """Each write in a thread of its own through one GroupWrites into a table ``t``: the first holds its
+    transaction until all the others are queued. What each write raised, and how many transactions ran."""
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE t (v TEXT PRIMARY KEY)")
+    counted = CountedTransactions(store)
+    group = GroupWrites(counted)
+    errors: dict[str, BaseException] = {}
+
+    def write(name: str, fn: Callable[[sqlite3.Connection], None]) -> None:
+        try:
+            group.write(fn)
+        except BaseException as exc:  # noqa: BLE001 - recorded for the test
+            errors[name] = exc
+
+    threads = [threading.Thread(target=write, args=pair) for pair in writes]
+    threads[0].start()
+    assert counted.first_started.wait(10)
+    for thread in threads[1:]:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(group._queue) < len(writes) - 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    counted.release.set()
+    for thread in threads:
+        thread.join(10)
+    return errors, counted.count
+
+
 def test_writes_queued_during_a_transaction_share_the_next_one_and_a_failing_one_fails_alone(
         tmp_path: Path) -> None:
     with Store(tmp_path) as store:
-        with store.transaction() as conn:
-            conn.execute("CREATE TABLE t (v TEXT PRIMARY KEY)")
-        counted = CountedTransactions(store)
-        group = GroupWrites(counted)
-        errors: dict[str, BaseException] = {}
-
-        def write(value: str, fn: Callable[[sqlite3.Connection], None]) -> None:
-            try:
-                group.write(fn)
-            except BaseException as exc:  # noqa: BLE001 - recorded for the test
-                errors[value] = exc
-
-        first = threading.Thread(target=write, args=("a", insert_row("a")))
-        first.start()
-        assert counted.first_started.wait(10)
         # While "a" holds the only transaction, three more writes queue; "a" again breaks the primary key.
-        queued = [threading.Thread(target=write, args=(v, insert_row(v))) for v in ("b", "c")]
-        queued.append(threading.Thread(target=write, args=("dup", insert_row("a"))))
-        for thread in queued:
-            thread.start()
-        deadline = time.monotonic() + 10
-        while len(group._queue) < 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        counted.release.set()
-        for thread in [first, *queued]:
-            thread.join(10)
+        errors, transactions = write_behind_a_held_transaction(
+            store, [("a", insert_row("a")), ("b", insert_row("b")), ("c", insert_row("c")), ("dup", insert_row("a"))])
         rows = sorted(r[0] for r in store.query("SELECT v FROM t"))
     assert rows == ["a", "b", "c"]
     assert list(errors) == ["dup"] and isinstance(errors["dup"], sqlite3.IntegrityError)
     # "a" alone; "b", "c" and the duplicate together, which failed; then each of the three alone.
-    assert counted.count == 1 + 1 + 3
+    assert transactions == 1 + 1 + 3
 
 
 def test_queued_writes_share_one_transaction(tmp_path: Path) -> None:
     with Store(tmp_path) as store:
-        with store.transaction() as conn:
-            conn.execute("CREATE TABLE t (v TEXT PRIMARY KEY)")
-        counted = CountedTransactions(store)
-        group = GroupWrites(counted)
-        threads = [threading.Thread(target=group.write, args=(insert_row(v),)) for v in "abcdef"]
-        threads[0].start()
-        assert counted.first_started.wait(10)
-        for thread in threads[1:]:
-            thread.start()
-        deadline = time.monotonic() + 10
-        while len(group._queue) < 5 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        counted.release.set()
-        for thread in threads:
-            thread.join(10)
+        _, transactions = write_behind_a_held_transaction(store, [(v, insert_row(v)) for v in "abcdef"])
         assert sorted(r[0] for r in store.query("SELECT v FROM t")) == list("abcdef")
-    assert counted.count == 2
+    assert transactions == 2
