@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from . import cpus
 from .errors import ExtractError
 from .models import Document, Source
 
@@ -104,6 +105,9 @@ class ExtractProcess:
         self._unavailable = False
         self._closed = False
         self.started = 0   # processes started so far (a restart after a page was given up counts)
+        # Where a process may run: wherever its creator may. The checking thread that starts one may be
+        # confined to a single CPU (monitor/cpus.py), and a process inherits its starting thread's CPUs.
+        self._cpus = cpus.allowed_cpus()
 
     def __enter__(self) -> ExtractProcess:
         return self
@@ -199,6 +203,7 @@ class ExtractProcess:
         finally:
             os.close(requests_read)    # the child's ends: the parent keeps none open (EOF reaches the child)
             os.close(replies_write)
+        cpus.confine(self._cpus, process.pid)
         child = _Child(process, Connection(requests_write, readable=False), Connection(replies_read, writable=False))
         child.reader = threading.Thread(target=self._read_answers, args=(child,), name="extract-answers",
                                         daemon=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from . import cpus
 from .alerts import build_change_alert, build_error_alert
 from .config import Config
 from .errors import ExtractError, FetchError, LockedError, MonitorError, StoreError
@@ -50,6 +51,8 @@ class CheckContext:
     batch_unchanged: bool = False
     # extract.extract in the calling thread, or an ExtractProcess's (a pass over many sources).
     extract: Extract = in_this_process
+    # The CPU the checking threads of a pass are confined to (see monitor/cpus.py); None: any.
+    checking_cpu: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,9 @@ def run_pass(config: Config, source_ids: Sequence[str] | None = None, *,
             ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now, batch_unchanged=True)
             if worth_a_process(len(sources)):
                 # What is left to the threads is mostly waiting (on the extraction process, the disk) and
-                # short steps of Python: no need to hold them back.
+                # short steps of Python: no need to hold them back, and one CPU serves them best.
                 ctx.extract = extractor.extract
+                ctx.checking_cpu = cpus.cpu_for_checks(cpus.allowed_cpus())
             else:
                 ctx.processing = threading.BoundedSemaphore(processing_slots(config))
             results = check_sources(ctx, sources, progress=progress)
@@ -109,6 +113,8 @@ def check_sources(ctx: CheckContext, sources: Iterable[Source], *,
     stopping = threading.Event()
 
     def work() -> None:
+        if ctx.checking_cpu is not None:
+            cpus.confine({ctx.checking_cpu})
         while not stopping.is_set():
             with take:
                 index = next(taken)

@@ -11,6 +11,11 @@ from typing import Any
 
 import pytest
 
+from monitor.cpus import allowed_cpus
+
+# Confining threads to CPUs needs Linux and a machine with two CPUs or more (CI's has two).
+needs_two_cpus = pytest.mark.skipif(len(allowed_cpus()) < 2, reason="needs two CPUs or more (Linux)")
+
 
 @dataclass
 class Reply:

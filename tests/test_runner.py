@@ -20,7 +20,7 @@ from monitor.demo import sample_page
 from monitor.runner import _bookkeeping_only, run_pass
 from monitor.store import STATE_COLUMNS, SourceState, Store
 
-from .conftest import LoopbackServer, RecordedRequest, Reply
+from .conftest import LoopbackServer, RecordedRequest, Reply, needs_two_cpus
 
 KHM1, KHM2 = sample_page("refworld-khm", 1), sample_page("refworld-khm", 2)
 MDA1, MDA2 = sample_page("state-mda", 1), sample_page("state-mda", 2)
@@ -399,3 +399,69 @@ def test_a_pass_over_many_sources_extracts_in_a_process_and_reads_the_pages_alik
     # (MDA2 changes only the page around Moldova's report)
     assert statuses == {**{f"s{n:02}": ["new", "changed" if n < 5 and n % 2 else "unchanged"] for n in range(9)},
                         "down": ["new", "suspect"], "empty": ["new", "suspect"], "select": ["failed", "failed"]}
+
+
+class CpusSeen:
+    """A progress hook noting, in each checking thread, the CPUs that thread may run on."""
+
+    def __init__(self) -> None:
+        self.seen: list[frozenset[int]] = []
+
+    def started(self, source: object) -> None:
+        self.seen.append(frozenset(os.sched_getaffinity(0)))
+
+    def finished(self, result: object) -> None:
+        pass
+
+
+def pass_over(tmp_path: Path, server: LoopbackServer, count: int, progress: CpusSeen) -> dict[str, str]:
+    for n in range(count):
+        serve(server, f"/s{n}", KHM1 if n % 2 else MDA1)
+    config = write_config(tmp_path, server, sources="".join(
+        f"  - id: s{n}\n    url: {server.url(f'/s{n}')}\n" for n in range(count)))
+    outcome = run_pass(load_config(config, env={}), progress=progress, now=Clock())
+    return {r.source_id: r.status for r in outcome.results}
+
+
+@needs_two_cpus
+def test_a_pass_over_many_sources_checks_on_one_cpu_and_extracts_on_all(
+        tmp_path: Path, http_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor import extract_process
+    allowed = os.sched_getaffinity(0)
+    extraction_cpus: list[set[int]] = []
+    start = extract_process.ExtractProcess._start
+
+    def watched_start(self: extract_process.ExtractProcess) -> extract_process._Child | None:
+        child = start(self)
+        assert child is not None
+        extraction_cpus.append(os.sched_getaffinity(child.process.pid))
+        return child
+
+    monkeypatch.setattr(extract_process.ExtractProcess, "_start", watched_start)
+    hook = CpusSeen()
+    assert set(pass_over(tmp_path, http_server, 12, hook).values()) == {"new"}
+    assert len(hook.seen) == 12
+    (confined,) = set(hook.seen)   # every checking thread on the same CPU...
+    assert len(confined) == 1 and confined <= allowed
+    assert extraction_cpus == [allowed]   # ...the extraction process on every CPU the pass could use
+    assert os.sched_getaffinity(0) == allowed   # and the thread that ran the pass as it was
+
+
+@needs_two_cpus
+def test_a_pass_over_a_few_sources_keeps_its_threads_on_every_cpu(
+        tmp_path: Path, http_server: LoopbackServer) -> None:
+    # (it extracts in its own threads, which lxml's parsing lets run on several CPUs at once)
+    hook = CpusSeen()
+    assert set(pass_over(tmp_path, http_server, 3, hook).values()) == {"new"}
+    assert hook.seen == [frozenset(os.sched_getaffinity(0))] * 3
+
+
+def test_a_pass_whose_threads_cannot_be_confined_checks_every_source(
+        tmp_path: Path, http_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(pid: int, mask: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setaffinity", refused, raising=False)
+    hook = CpusSeen()
+    assert set(pass_over(tmp_path, http_server, 12, hook).values()) == {"new"}
+    assert set(hook.seen) == {frozenset(os.sched_getaffinity(0))}
