@@ -62,11 +62,14 @@ def test_confine_holds_the_calling_thread_and_the_threads_it_starts_to_its_cpus(
     before = os.sched_getaffinity(0)
     one = min(before)
 
+    started_after: list[set[int]] = []
+
     def confine_and_start_another() -> None:
         cpus.confine({one})
-        assert affinity_seen_in_a_thread(lambda: None) == {one}   # inherited
+        started_after.append(affinity_seen_in_a_thread(lambda: None))
 
     assert affinity_seen_in_a_thread(confine_and_start_another) == {one}
+    assert started_after == [{one}]   # inherited
     assert os.sched_getaffinity(0) == before   # the caller's thread only, never the test's
 
 
