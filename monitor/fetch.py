@@ -30,19 +30,24 @@ from dataclasses import dataclass
 from datetime import UTC
 from http import HTTPStatus
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
 import requests
 import urllib3
 from charset_normalizer.constant import IANA_SUPPORTED
+from requests.adapters import HTTPAdapter
 from requests.cookies import extract_cookies_to_jar
-from requests.utils import requote_uri
+from requests.utils import check_header_validity, requote_uri
 
 from monitor import __version__
 from monitor.errors import FetchError
 from monitor.models import Page
+
+if TYPE_CHECKING:
+    from requests.adapters import _HostParams, _PoolKwargs  # the typing stubs' names for requests' dicts
+    from urllib3.connectionpool import ConnectionPool
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +103,14 @@ class Fetcher:
         # are sent through the adapter by _send, not through Session.request (see there).
         self._session = requests.Session()
         self._session.trust_env = False
+        for prefix in ("https://", "http://"):
+            self._session.mount(prefix, _Transport())
         # The environment (proxies, CA bundle, .netrc) is read once per scheme and host by _environment();
         # requests would re-read every variable on every request, which cost more CPU than parsing a page.
-        self._environments: dict[tuple[str, str], dict[str, Any]] = {}
+        self._environments: dict[str, dict[str, Any]] = {}
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
+        self._hosts: dict[str, str] = {}
+        self._cookies_seen = False   # len() walks the whole jar; until a server sets a cookie, none is sent
         self._lock = threading.Lock()
 
     def __enter__(self) -> Fetcher:
@@ -117,13 +126,21 @@ class Fetcher:
     def fetch(self, url: str, *, timeout: float, etag: str | None = None,
               last_modified: str | None = None) -> Page:
         """GET ``url``; with validators, a 304 gives ``Page(not_modified=True)``. Raises FetchError."""
-        host = _host_of(url)
+        host = self._host(url)
         conditional = {name: value for name, value in (("If-None-Match", etag),
                                                         ("If-Modified-Since", last_modified)) if value}
         # The slot is held across retries and their sleeps: backing off must not let another
         # request to the same host in, or the host sees no relief.
         with self._host_slot(host):
             return self._fetch_with_retries(url, timeout, conditional)
+
+    def _host(self, url: str) -> str:
+        """``url``'s host (see :func:`_host_of`), parsed once per scheme and authority."""
+        origin = _origin(url)
+        host = self._hosts.get(origin)
+        if host is None:
+            host = self._hosts[origin] = _host_of(url)
+        return host
 
     def _host_slot(self, host: str) -> threading.BoundedSemaphore:
         with self._lock:
@@ -165,10 +182,10 @@ class Fetcher:
     def _environment(self, url: str) -> dict[str, Any]:
         """What requests reads from the environment for ``url``: proxies (and ``no_proxy``), the CA bundle
         (``REQUESTS_CA_BUNDLE``; verification stays on either way) and ``.netrc`` credentials."""
-        parts = urlsplit(url)
-        key = (parts.scheme, parts.netloc)
+        key = _origin(url)
         found = self._environments.get(key)
         if found is None:
+            parts = urlsplit(url)
             with requests.Session() as probe:   # trust_env on: exactly what a plain Session would use
                 merged = probe.merge_environment_settings(url, {}, None, True, None)
             verify = merged["verify"] or True
@@ -211,11 +228,14 @@ class Fetcher:
         request = requests.PreparedRequest()
         request.prepare_method("GET")
         request.prepare_url(url, None)
-        request.prepare_headers({**_BASE_HEADERS, **conditional})
+        request.headers = _BASE_HEADERS.copy()
+        for name, value in conditional.items():   # stored validators came from a server: checked like any header
+            check_header_validity((name, value))
+            request.headers[name] = value
         if environment["auth"] is not None:
             request.prepare_auth(environment["auth"])
         cookies = self._session.cookies
-        if len(cookies):
+        if self._cookies_seen and len(cookies):
             request.prepare_cookies(cookies)
         adapter = self._session.get_adapter(url)   # by scheme
         response = adapter.send(request, stream=True, timeout=(timeout, timeout), verify=environment["verify"],
@@ -223,6 +243,7 @@ class Fetcher:
         if "Set-Cookie" in response.headers:
             # A site that sets a cookie and redirects to itself would otherwise loop until the cap.
             extract_cookies_to_jar(cookies, request, response.raw)
+            self._cookies_seen = True
         return response
 
     def _read_page(self, url: str, response: requests.Response, conditional: Mapping[str, str],
@@ -283,7 +304,71 @@ class Fetcher:
 # --------------------------------------------------------------------------- request helpers
 
 # requests' own default headers (Accept-Encoding for what urllib3 can decode, keep-alive), then ours.
-_BASE_HEADERS = {**requests.utils.default_headers(), "User-Agent": USER_AGENT, "Accept": _ACCEPT}
+_BASE_HEADERS = requests.models.CaseInsensitiveDict(
+    {**requests.utils.default_headers(), "User-Agent": USER_AGENT, "Accept": _ACCEPT})
+
+
+def _origin(url: str) -> str:
+    """``scheme://authority`` exactly as written in ``url``, found without parsing it.
+
+    Everything a fetch decides per host (the environment's proxies, the connection pool's key) is a function
+    of this prefix: the authority ends at the first "/", "?" or "#" after "//", so always within it.
+    """
+    return "/".join(url.split("/", 3)[:3])
+
+
+class _Transport(HTTPAdapter):
+    """requests' transport adapter, minus the work that gives the same answer for every page of a host.
+
+    Only hooks that requests documents for subclassing are overridden; ``send`` is requests' own (and so is
+    what ``responses`` replaces in the unit tests). Through a proxy, requests' own code runs unchanged.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pool_keys: dict[tuple[str, bool | str, str | tuple[str, str] | None],
+                              tuple[_HostParams, _PoolKwargs]] = {}
+
+    def build_connection_pool_key_attributes(self, request: requests.PreparedRequest, verify: bool | str,
+                                             cert: str | tuple[str, str] | None = None
+                                             ) -> tuple[_HostParams, _PoolKwargs]:
+        """requests' answer, remembered per scheme and authority (it parsed the whole URL every time)."""
+        key = (_origin(request.url or ""), verify, cert)
+        found = self._pool_keys.get(key)
+        if found is None:
+            found = self._pool_keys[key] = super().build_connection_pool_key_attributes(request, verify, cert)
+        host_params, pool_kwargs = found
+        return host_params.copy(), pool_kwargs.copy()
+
+    def get_connection_with_tls_context(self, request: requests.PreparedRequest, verify: bool | str | None,
+                                        proxies: Mapping[str, str] | None = None,
+                                        cert: tuple[str, str] | str | None = None) -> ConnectionPool:
+        """requests' own code, less the proxy lookups (two URL parses) when there is no proxy."""
+        if proxies or verify is None:
+            return super().get_connection_with_tls_context(request, verify, proxies, cert)
+        try:
+            host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        except ValueError as exc:
+            raise requests.exceptions.InvalidURL(exc, request=request) from exc
+        return self.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
+
+    def request_url(self, request: requests.PreparedRequest, proxies: Mapping[str, str] | None) -> str:
+        """Without a proxy, requests' answer is always the path (its proxy lookup parses the URL twice)."""
+        return super().request_url(request, proxies) if proxies else request.path_url
+
+    def build_response(self, req: requests.PreparedRequest, resp: urllib3.BaseHTTPResponse) -> requests.Response:
+        """requests' Response, without what the fetcher never reads: ``cookies`` (``_send`` puts Set-Cookie in
+        the session's jar) and ``encoding`` (``decode_body`` decides). The headers are urllib3's, as
+        case-insensitive as the copy requests makes of them."""
+        response = requests.Response()
+        response.status_code = resp.status
+        response.headers = resp.headers   # type: ignore[assignment]  # a case-insensitive mapping all the same
+        response.raw = resp
+        response.reason = resp.reason or ""
+        response.url = req.url or ""
+        response.request = req
+        response.connection = self
+        return response
 
 
 def _host_of(url: str) -> str:

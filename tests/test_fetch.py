@@ -10,6 +10,7 @@ import codecs
 import email.utils
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import FetchError
-from monitor.fetch import USER_AGENT, Fetcher, FetchSettings, decode_body
+from monitor.fetch import USER_AGENT, Fetcher, FetchSettings, _origin, decode_body
 
 URL = "https://reports.example.org/tip/cambodia/"
 HTML = "<html><body><h1>Cambodia (Tier 3)</h1><p>The government did not meet the standards.</p></body></html>"
@@ -56,6 +57,12 @@ def test_page_carries_text_type_and_validators(mocked: responses.RequestsMock, f
     assert page.text == HTML and page.body == HTML.encode()
     assert (page.etag, page.last_modified) == ('"v1"', "Tue, 25 Jun 2024 10:00:00 GMT")
     assert not page.not_modified and page.final_url == URL
+
+
+def test_header_names_are_matched_whatever_their_case(mocked: responses.RequestsMock, fetcher: Fetcher) -> None:
+    add(mocked, headers={"etag": '"v1"', "LAST-MODIFIED": "Tue, 25 Jun 2024 10:00:00 GMT"})
+    page = fetcher.fetch(URL, timeout=5)
+    assert (page.etag, page.last_modified) == ('"v1"', "Tue, 25 Jun 2024 10:00:00 GMT")
 
 
 def test_user_agent_names_the_project_and_no_validators_when_none_stored(
@@ -232,6 +239,34 @@ def test_invalid_url_is_refused_before_any_request(mocked: responses.RequestsMoc
     with pytest.raises(FetchError, match="^invalid URL") as caught:
         fetcher.fetch(url, timeout=5)
     assert not caught.value.transient and len(mocked.calls) == 0
+
+
+def test_an_invalid_url_is_refused_every_time(mocked: responses.RequestsMock, fetcher: Fetcher) -> None:
+    add(mocked)
+    fetcher.fetch(URL, timeout=5)
+    for _ in range(2):
+        with pytest.raises(FetchError, match="^invalid URL"):
+            fetcher.fetch("ftp://reports.example.org/tip", timeout=5)
+    assert len(mocked.calls) == 1
+
+
+URL_PIECES = st.sampled_from([*"ab1.:/?#@[]%\\ \t\n", "ü", "http://", "https://", "xn--"])
+
+
+@pytest.mark.parametrize("url", ["http://a.example#@b.example/", "http://user:pw@h.example:8080/p?q=1",
+                                 "https://h.example", "http://h.example?x=/y", "HTTP://H.example/"])
+@settings(max_examples=500, deadline=None)
+@given(generated=st.lists(URL_PIECES, max_size=20).map("".join))
+def test_what_is_remembered_per_host_is_keyed_by_the_whole_scheme_and_authority(url: str, generated: str) -> None:
+    # Proxies, the connection pool and the politeness slot are remembered per _origin(url). Two URLs with one
+    # key must never differ in scheme or authority, or a page would be asked of the wrong server.
+    for candidate in (url, generated):
+        try:
+            whole = urlsplit(candidate)
+        except ValueError:
+            continue   # refused as an invalid URL before anything is remembered
+        key = urlsplit(_origin(candidate))
+        assert (key.scheme, key.netloc) == (whole.scheme, whole.netloc)
 
 
 @pytest.mark.parametrize("kwargs", [{"max_bytes": 0}, {"per_host": 0}, {"retries": -1},

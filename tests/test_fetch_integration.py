@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+import urllib3.util.connection
 
 from monitor.errors import FetchError
 from monitor.fetch import USER_AGENT, Fetcher, FetchSettings, decode_body
@@ -209,6 +210,40 @@ def test_the_proxy_from_the_environment_is_used(http_server: LoopbackServer, sle
     with make_fetcher(sleeps) as fetcher:
         assert fetcher.fetch("http://reports.example/khm", timeout=5).text == HTML
     assert [r.path for r in http_server.requests] == ["http://reports.example/khm"]
+
+
+def test_the_request_line_is_the_path_and_query_without_the_fragment(http_server: LoopbackServer,
+                                                                    sleeps: list[float]) -> None:
+    http_server.routes["/khm"] = http_server.routes["/"] = Reply(body=HTML)
+    with make_fetcher(sleeps) as fetcher:
+        fetcher.fetch(http_server.url("/khm?year=2024#findings"), timeout=5)
+        fetcher.fetch(f"http://127.0.0.1:{http_server.port}", timeout=5)
+    assert [r.path for r in http_server.requests] == ["/khm?year=2024", "/"]
+
+
+def test_each_page_comes_from_its_own_server_and_connections_are_reused(http_server: LoopbackServer,
+                                                                        sleeps: list[float]) -> None:
+    # One host, two ports, the same path: what a pass remembers per host must tell the two servers apart.
+    other = LoopbackServer().start()
+    connections: list[tuple[str, int]] = []
+    real_create_connection = urllib3.util.connection.create_connection
+
+    def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        connections.append(address)
+        return real_create_connection(address, *args, **kwargs)
+
+    try:
+        http_server.routes["/khm"] = Reply(body="<p>first server</p>", headers={"ETag": '"first"'})
+        other.routes["/khm"] = Reply(body="<p>second server</p>", headers={"ETag": '"second"'})
+        urls = [http_server.url("/khm"), f"http://127.0.0.1:{other.port}/khm"] * 3
+        with make_fetcher(sleeps) as fetcher, pytest.MonkeyPatch.context() as patch:
+            patch.setattr(urllib3.util.connection, "create_connection", create_connection)
+            pages = [fetcher.fetch(url, timeout=5) for url in urls]
+    finally:
+        other.stop()
+    assert [p.etag for p in pages] == ['"first"', '"second"'] * 3
+    assert len(http_server.requests) == len(other.requests) == 3
+    assert sorted(port for _, port in connections) == sorted([http_server.port, other.port])
 
 
 def test_redirect_loop(http_server: LoopbackServer, sleeps: list[float]) -> None:
