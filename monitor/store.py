@@ -25,6 +25,7 @@ import fcntl
 import gzip
 import json
 import logging
+import operator
 import os
 import signal
 import sqlite3
@@ -145,8 +146,9 @@ _STATE_AND_LATEST = (
     "LEFT JOIN versions v ON v.seq = (SELECT max(seq) FROM versions WHERE source_id = wanted)")
 
 
-def _state_values(state: SourceState) -> list[Any]:
-    return [getattr(state, k) for k in STATE_COLUMNS]
+# A state's values in STATE_COLUMNS' order, as one C call (written for every unchanged source of a pass).
+_state_values: Callable[[SourceState], tuple[Any, ...]] = operator.attrgetter(*STATE_COLUMNS)
+_FAILURE_ALERTED = STATE_COLUMNS.index("failure_alerted")
 
 
 @dataclass(frozen=True)
@@ -468,9 +470,9 @@ class Store:
             return pending, latest
         if row["state_source_id"] is None:
             return SourceState(source_id=source_id), latest
-        values = {k: row[f"state_{k}"] for k in STATE_COLUMNS}
-        values["failure_alerted"] = bool(values["failure_alerted"])
-        return SourceState(**values), latest
+        values = list(row[:len(STATE_COLUMNS)])   # the query selects the state's columns first, in order
+        values[_FAILURE_ALERTED] = bool(values[_FAILURE_ALERTED])
+        return SourceState(*values), latest
 
     def save_state(self, state: SourceState, alert: Alert | None = None) -> None:
         with self.transaction() as conn:

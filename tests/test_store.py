@@ -65,11 +65,18 @@ def test_version_is_readable_text_json_and_compressed_raw(tmp_path: Path) -> Non
 def test_state_round_trips_and_unknown_source_has_empty_state(tmp_path: Path) -> None:
     with Store(tmp_path) as store:
         assert store.state("nope") == SourceState("nope")
-        state = SourceState("khm", etag="e", last_modified="Mon", last_body_hash="h", consecutive_failures=2,
-                            failing_since="2026-11-27T06:00:00Z", failure_alerted=True, suspect_hash="s",
-                            suspect_reason="maintenance page", suspect_count=1)
+        # Every field set, each to a value of its own: a column read into the wrong field cannot pass.
+        state = SourceState("khm", etag="e", last_modified="Mon", last_body_hash="h",
+                            last_check="2026-11-28T06:00:00Z", last_status="suspect", last_error="HTTP 503",
+                            last_duration=1.5, consecutive_failures=2, failing_since="2026-11-27T06:00:00Z",
+                            failure_alerted=True, suspect_hash="s", suspect_reason="maintenance page",
+                            suspect_since="2026-11-28T05:00:00Z", suspect_count=1)
         store.save_state(state)
-        assert store.state("khm") == state
+        assert store.state("khm") == state and store.state("khm").failure_alerted is True
+        store.save_state_later(replace(state, last_check="2026-11-28T07:00:00Z"))
+        store.flush_states()
+    with Store(tmp_path) as store:
+        assert store.state("khm") == replace(state, last_check="2026-11-28T07:00:00Z")
 
 
 def test_state_and_latest_read_together_match_the_separate_reads(tmp_path: Path) -> None:
