@@ -28,6 +28,12 @@ def allowed_cpus() -> frozenset[int]:
         return frozenset()
 
 
+def usable() -> int:
+    """How many CPUs the calling thread may run on: its affinity where the platform tells (a container's
+    cpuset, ``taskset``), else the machine's count; at least 1."""
+    return len(allowed_cpus()) or os.cpu_count() or 1
+
+
 def current_cpu() -> int | None:
     """The CPU the calling thread is running on (Linux), else None."""
     try:

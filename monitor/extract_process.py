@@ -58,8 +58,9 @@ def in_this_process(html: str, source: Source) -> Document:
 
 
 def worth_a_process(sources: int) -> bool:
-    """Whether a pass over ``sources`` sources extracts in a process of its own: many sources, two cores."""
-    return sources >= MIN_SOURCES and (os.cpu_count() or 1) >= 2
+    """Whether a pass over ``sources`` sources extracts in a process of its own: many sources, and two CPUs
+    this process may use (a second process confined to the same one CPU would only share it)."""
+    return sources >= MIN_SOURCES and cpus.usable() >= 2
 
 
 @dataclass(eq=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import logging
 import operator
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -63,8 +62,8 @@ class PassOutcome:
 
 
 def processing_slots(config: Config) -> int:
-    """How many sources are processed (extracted, compared, stored) at once: one per core, at most."""
-    return max(1, min(config.fetch.workers, os.cpu_count() or 1))
+    """How many sources are processed (extracted, compared, stored) at once: one per usable CPU, at most."""
+    return max(1, min(config.fetch.workers, cpus.usable()))
 
 
 def fetch_settings(config: Config) -> FetchSettings:

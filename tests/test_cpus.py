@@ -23,6 +23,16 @@ def test_the_processor_is_read_after_a_name_holding_parentheses_and_spaces() -> 
     assert cpus.processor_of(b"4242 (x) S 1 2") is None   # cut short: no processor field
 
 
+def test_the_usable_cpus_are_the_allowed_ones_or_else_the_machines(monkeypatch: pytest.MonkeyPatch) -> None:
+    if hasattr(os, "sched_getaffinity"):
+        assert cpus.usable() == len(os.sched_getaffinity(0))
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)   # a platform that cannot say
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert cpus.usable() == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert cpus.usable() == 1
+
+
 def test_the_cpu_running_now_is_one_the_thread_may_use() -> None:
     allowed = cpus.allowed_cpus()
     if not os.path.exists("/proc/thread-self/stat"):

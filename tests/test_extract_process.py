@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from monitor import extract_process
+from monitor import cpus, extract_process
 from monitor.errors import ExtractError
 from monitor.extract import extract
 from monitor.extract_process import ExtractProcess, worth_a_process
 from monitor.models import FieldRule, Source
+
+from .conftest import needs_two_cpus
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 PAGES = sorted(CORPUS.glob("*.html"))
@@ -256,14 +258,28 @@ def test_a_process_that_cannot_run_here_leaves_the_pages_to_the_thread(monkeypat
         "instead"]
 
 
-def test_only_a_pass_over_many_sources_on_several_cores_is_worth_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract_process.os, "cpu_count", lambda: 2)
+def test_only_a_pass_over_many_sources_on_several_cpus_is_worth_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cpus, "usable", lambda: 2)
     assert worth_a_process(extract_process.MIN_SOURCES)
     assert not worth_a_process(extract_process.MIN_SOURCES - 1)
-    monkeypatch.setattr(extract_process.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(cpus, "usable", lambda: 1)
     assert not worth_a_process(1000)
-    monkeypatch.setattr(extract_process.os, "cpu_count", lambda: None)
-    assert not worth_a_process(1000)
+
+
+@needs_two_cpus
+def test_a_pass_allowed_one_cpu_extracts_in_its_threads() -> None:
+    # Under `taskset -c 0`, or in a container given one CPU of many: a second process could only share it.
+    answers: list[bool] = []
+
+    def confined_to_one() -> None:
+        cpus.confine({min(cpus.allowed_cpus())})
+        answers.append(worth_a_process(1000))
+
+    thread = threading.Thread(target=confined_to_one)
+    thread.start()
+    thread.join()
+    assert answers == [False]
+    assert worth_a_process(1000)   # this thread may still use every CPU
 
 
 def test_the_extraction_process_loads_the_extractor_alone() -> None:

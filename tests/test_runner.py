@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from monitor import cpus
 from monitor.cli import main
 from monitor.config import load_config
 from monitor.demo import sample_page
@@ -386,7 +387,7 @@ def test_a_pass_over_many_sources_extracts_in_a_process_and_reads_the_pages_alik
         return child
 
     monkeypatch.setattr(extract_process.ExtractProcess, "_start", counted_start)
-    monkeypatch.setattr(extract_process.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(cpus, "usable", lambda: 2)   # a process even on a machine of one CPU
     in_a_process = many_sources_pass(tmp_path / "process", http_server)
     assert len(started) == 2   # one per pass
     assert not set(started) & children_of_this_process()   # each ended with its pass
