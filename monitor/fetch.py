@@ -25,12 +25,12 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from http import HTTPStatus
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import charset_normalizer
@@ -107,9 +107,9 @@ class Fetcher:
             self._session.mount(prefix, _Transport())
         # The environment (proxies, CA bundle, .netrc) is read once per scheme and host by _environment();
         # requests would re-read every variable on every request, which cost more CPU than parsing a page.
-        self._environments: dict[str, dict[str, Any]] = {}
+        self._environments: _Remembered[str, dict[str, Any]] = _Remembered()
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
-        self._hosts: dict[str, str] = {}
+        self._hosts: _Remembered[str, str] = _Remembered()
         self._cookies_seen = False   # len() walks the whole jar; until a server sets a cookie, none is sent
         self._lock = threading.Lock()
 
@@ -136,11 +136,7 @@ class Fetcher:
 
     def _host(self, url: str) -> str:
         """``url``'s host (see :func:`_host_of`), parsed once per scheme and authority."""
-        origin = _origin(url)
-        host = self._hosts.get(origin)
-        if host is None:
-            host = self._hosts[origin] = _host_of(url)
-        return host
+        return self._hosts.get(_origin(url), lambda: _host_of(url))
 
     def _host_slot(self, host: str) -> threading.BoundedSemaphore:
         with self._lock:
@@ -182,20 +178,7 @@ class Fetcher:
     def _environment(self, url: str) -> dict[str, Any]:
         """What requests reads from the environment for ``url``: proxies (and ``no_proxy``), the CA bundle
         (``REQUESTS_CA_BUNDLE``; verification stays on either way) and ``.netrc`` credentials."""
-        key = _origin(url)
-        found = self._environments.get(key)
-        if found is None:
-            parts = urlsplit(url)
-            with requests.Session() as probe:   # trust_env on: exactly what a plain Session would use
-                merged = probe.merge_environment_settings(url, {}, None, True, None)
-            verify = merged["verify"] or True
-            if parts.scheme == "http" and not merged["proxies"]:
-                # No TLS to verify; a CA bundle's path would only make requests stat it on every request.
-                verify = True
-            found = {"proxies": merged["proxies"], "verify": verify, "cert": merged["cert"],
-                     "auth": requests.utils.get_netrc_auth(url)}
-            self._environments[key] = found
-        return found
+        return self._environments.get(_origin(url), lambda: _read_environment(url))
 
     def _follow_redirects(self, url: str, timeout: float,
                           conditional: Mapping[str, str]) -> requests.Response:
@@ -317,6 +300,46 @@ def _origin(url: str) -> str:
     return "/".join(url.split("/", 3)[:3])
 
 
+def _read_environment(url: str) -> dict[str, Any]:
+    parts = urlsplit(url)
+    with requests.Session() as probe:   # trust_env on: exactly what a plain Session would use
+        merged = probe.merge_environment_settings(url, {}, None, True, None)
+    verify = merged["verify"] or True
+    if parts.scheme == "http" and not merged["proxies"]:
+        # No TLS to verify; a CA bundle's path would only make requests stat it on every request.
+        verify = True
+    return {"proxies": merged["proxies"], "verify": verify, "cert": merged["cert"],
+            "auth": requests.utils.get_netrc_auth(url)}
+
+
+_MAX_REMEMBERED = 1024
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
+
+
+class _Remembered(Generic[_K, _V]):
+    """Answers that depend on their key alone (a URL's scheme and authority), each worked out once.
+
+    A service runs for months and meets the hosts of its sources and of whatever they redirect to: past
+    ``_MAX_REMEMBERED`` answers, all are dropped and worked out again when asked, so memory stays flat.
+    Thread-safe under the GIL: two threads may work out the same answer, and either is right.
+    """
+
+    def __init__(self) -> None:
+        self._answers: dict[_K, _V] = {}
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def get(self, key: _K, work_out: Callable[[], _V]) -> _V:
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= _MAX_REMEMBERED:
+                self._answers.clear()
+            found = self._answers[key] = work_out()
+        return found
+
+
 class _Transport(HTTPAdapter):
     """requests' transport adapter, minus the work that gives the same answer for every page of a host.
 
@@ -326,18 +349,16 @@ class _Transport(HTTPAdapter):
 
     def __init__(self) -> None:
         super().__init__()
-        self._pool_keys: dict[tuple[str, bool | str, str | tuple[str, str] | None],
-                              tuple[_HostParams, _PoolKwargs]] = {}
+        self._pool_keys: _Remembered[tuple[str, bool | str, str | tuple[str, str] | None],
+                                     tuple[_HostParams, _PoolKwargs]] = _Remembered()
 
     def build_connection_pool_key_attributes(self, request: requests.PreparedRequest, verify: bool | str,
                                              cert: str | tuple[str, str] | None = None
                                              ) -> tuple[_HostParams, _PoolKwargs]:
         """requests' answer, remembered per scheme and authority (it parsed the whole URL every time)."""
-        key = (_origin(request.url or ""), verify, cert)
-        found = self._pool_keys.get(key)
-        if found is None:
-            found = self._pool_keys[key] = super().build_connection_pool_key_attributes(request, verify, cert)
-        host_params, pool_kwargs = found
+        work_out = super().build_connection_pool_key_attributes
+        host_params, pool_kwargs = self._pool_keys.get((_origin(request.url or ""), verify, cert),
+                                                       lambda: work_out(request, verify, cert))
         return host_params.copy(), pool_kwargs.copy()
 
     def get_connection_with_tls_context(self, request: requests.PreparedRequest, verify: bool | str | None,

@@ -10,6 +10,7 @@ import codecs
 import email.utils
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import FetchError
-from monitor.fetch import USER_AGENT, Fetcher, FetchSettings, _origin, decode_body
+from monitor.fetch import _MAX_REMEMBERED, USER_AGENT, Fetcher, FetchSettings, _origin, _Remembered, decode_body
 
 URL = "https://reports.example.org/tip/cambodia/"
 HTML = "<html><body><h1>Cambodia (Tier 3)</h1><p>The government did not meet the standards.</p></body></html>"
@@ -267,6 +268,23 @@ def test_what_is_remembered_per_host_is_keyed_by_the_whole_scheme_and_authority(
             continue   # refused as an invalid URL before anything is remembered
         key = urlsplit(_origin(candidate))
         assert (key.scheme, key.netloc) == (whole.scheme, whole.netloc)
+
+
+def test_what_is_remembered_per_host_is_worked_out_once_and_stays_bounded() -> None:
+    remembered: _Remembered[str, str] = _Remembered()
+    asked: list[str] = []
+
+    def work_out(key: str) -> str:
+        asked.append(key)
+        return key.upper()
+
+    assert [remembered.get("h", partial(work_out, "h")) for _ in range(3)] == ["H"] * 3
+    assert asked == ["h"]
+    # A service running for months meets ever more hosts (redirect targets among them): memory stays flat.
+    for n in range(3 * _MAX_REMEMBERED):
+        key = f"h{n}"
+        assert remembered.get(key, partial(work_out, key)) == key.upper()
+    assert 0 < len(remembered) <= _MAX_REMEMBERED
 
 
 @pytest.mark.parametrize("kwargs", [{"max_bytes": 0}, {"per_host": 0}, {"retries": -1},
