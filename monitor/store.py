@@ -639,6 +639,52 @@ def _write_temporary(path: Path, data: bytes, *, durable: bool) -> Path:
     return tmp
 
 
+@dataclass
+class _Queued:
+    """One thread's part of a batch: its write (none for a flush), and how the batch went for it."""
+
+    fn: Callable[[sqlite3.Connection], None] | None = None
+    done: bool = False
+    committed: bool = False
+    error: Exception | None = None
+
+
+class _Batches:
+    """Work queued by many threads, run a batch at a time by one of them: the core of group commit.
+
+    ``run(item)`` returns once a batch holding ``item`` has run, and raises the item's error if it got one.
+    A thread that finds no batch under way runs one with everything queued so far; those that arrive
+    meanwhile wait and go in the next one, so each batch begins after every call it serves.
+    """
+
+    def __init__(self, run_batch: Callable[[list[_Queued]], None]) -> None:
+        self._run_batch = run_batch
+        self._cond = threading.Condition()
+        self._queue: list[_Queued] = []
+        self._running = False
+
+    def run(self, item: _Queued) -> None:
+        with self._cond:
+            self._queue.append(item)
+            while not item.done:
+                if self._running:
+                    self._cond.wait()
+                    continue
+                self._running = True
+                batch, self._queue = self._queue, []
+                self._cond.release()
+                try:
+                    self._run_batch(batch)
+                finally:
+                    for queued in batch:
+                        queued.done = True
+                    self._cond.acquire()
+                    self._running = False
+                    self._cond.notify_all()
+        if item.error is not None:
+            raise item.error
+
+
 class GroupSync:
     """Makes everything written so far durable, for many threads at once (group commit).
 
@@ -650,40 +696,17 @@ class GroupSync:
 
     def __init__(self, flush: Callable[[], None]) -> None:
         self._flush = flush
-        self._cond = threading.Condition()
-        self._started = 0
-        self._finished = 0
-        self._running = False
-        self._errors: dict[int, OSError] = {}
+        self._batches = _Batches(self._flush_for)
 
     def sync(self) -> None:
-        with self._cond:
-            ticket = self._started + 1      # the first flush to begin from now on covers our writes
-            while self._finished < ticket:
-                if self._running:
-                    self._cond.wait()
-                    continue
-                self._running = True
-                self._started += 1
-                flush_round = self._started
-                self._cond.release()
-                error: OSError | None = None
-                try:
-                    self._flush()
-                except OSError as exc:
-                    error = exc
-                finally:
-                    self._cond.acquire()
-                    self._running = False
-                    self._finished = flush_round
-                    if error is not None:
-                        self._errors[flush_round] = error
-                    self._cond.notify_all()
-            failed = [r for r in self._errors if r >= ticket]
-            for old in [r for r in self._errors if r < self._finished - 1000]:
-                del self._errors[old]
-            if failed:
-                raise self._errors[failed[0]]
+        self._batches.run(_Queued())
+
+    def _flush_for(self, batch: list[_Queued]) -> None:
+        try:
+            self._flush()
+        except OSError as exc:
+            for item in batch:
+                item.error = exc
 
 
 class GroupWrites:
@@ -699,36 +722,18 @@ class GroupWrites:
 
     def __init__(self, transaction: Callable[[], contextlib.AbstractContextManager[sqlite3.Connection]]) -> None:
         self._transaction = transaction
-        self._cond = threading.Condition()
-        self._queue: list[_QueuedWrite] = []
-        self._running = False
+        self._batches = _Batches(self._run)
 
     def write(self, fn: Callable[[sqlite3.Connection], None]) -> None:
-        item = _QueuedWrite(fn)
-        with self._cond:
-            self._queue.append(item)
-            while not item.done:
-                if self._running:
-                    self._cond.wait()
-                    continue
-                self._running = True
-                batch, self._queue = self._queue, []
-                self._cond.release()
-                try:
-                    self._run(batch)
-                finally:
-                    self._cond.acquire()
-                    self._running = False
-                    self._cond.notify_all()
-        if item.error is not None:
-            raise item.error
+        self._batches.run(_Queued(fn))
 
-    def _run(self, batch: list[_QueuedWrite]) -> None:
+    def _run(self, batch: list[_Queued]) -> None:
         try:
             if len(batch) > 1:
                 try:
                     with self._transaction() as conn:
                         for item in batch:
+                            assert item.fn is not None
                             item.fn(conn)
                 except Exception:  # noqa: BLE001, S110 - which write failed is found by running each alone
                     pass
@@ -737,6 +742,7 @@ class GroupWrites:
                         item.committed = True
                     return
             for item in batch:
+                assert item.fn is not None
                 try:
                     with self._transaction() as conn:
                         item.fn(conn)
@@ -747,15 +753,6 @@ class GroupWrites:
             for item in batch:
                 if not item.committed and item.error is None:
                     item.error = StoreError("the write was interrupted before it was committed")
-                item.done = True
-
-
-@dataclass
-class _QueuedWrite:
-    fn: Callable[[sqlite3.Connection], None]
-    done: bool = False
-    committed: bool = False
-    error: Exception | None = None
 
 
 def syncfs_function(root: Path) -> Callable[[], None] | None:

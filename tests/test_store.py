@@ -366,7 +366,7 @@ def write_behind_a_held_transaction(store: Store, writes: list[tuple[str, Callab
     for thread in threads[1:]:
         thread.start()
     deadline = time.monotonic() + 10
-    while len(group._queue) < len(writes) - 1 and time.monotonic() < deadline:
+    while len(group._batches._queue) < len(writes) - 1 and time.monotonic() < deadline:
         time.sleep(0.01)
     counted.release.set()
     for thread in threads:
