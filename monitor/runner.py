@@ -28,6 +28,10 @@ from .store import STATE_COLUMNS, NewVersion, SourceState, Store, isoformat, mak
 
 logger = logging.getLogger(__name__)
 
+# How many sources' stored state a pass reads at once (ReadAhead). In one thread, 64 sources read together
+# cost 14 us each against 21 us read alone (256 together: 26 us each); what is held stays small.
+READ_AHEAD = 64
+
 class ProgressHook(Protocol):
     def started(self, source: Source) -> None: ...
     def finished(self, result: CheckResult) -> None: ...
@@ -46,8 +50,11 @@ class CheckContext:
     # spent 40% more CPU per page than 2 for no gain in time).
     processing: AbstractContextManager[Any] = field(default_factory=nullcontext)
     # A pass writes the bookkeeping of unchanged sources in batches (Store.save_state_later) instead of a
-    # transaction per source; the service, checking one source at a time, writes at once.
+    # transaction per source, and settles them without their locks (check_source); the service, checking
+    # one source at a time, locks first and writes at once.
     batch_unchanged: bool = False
+    # A pass reads its sources' stored state ahead, many sources a read (ReadAhead); None: one at a time.
+    read_ahead: ReadAhead | None = None
     # extract.extract in the calling thread, or an ExtractProcess's (a pass over many sources).
     extract: Extract = in_this_process
     # The CPU the checking threads of a pass are confined to (see monitor/cpus.py); None: any.
@@ -79,7 +86,8 @@ def run_pass(config: Config, source_ids: Sequence[str] | None = None, *,
     sources = [s for s in config.sources if wanted is None or s.id in wanted]
     try:
         with Fetcher(fetch_settings(config)) as fetcher, ExtractProcess() as extractor:
-            ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now, batch_unchanged=True)
+            ctx = CheckContext(config=config, store=store, fetcher=fetcher, now=now, batch_unchanged=True,
+                               read_ahead=ReadAhead(store, sources))
             if worth_a_process(len(sources)):
                 # What is left to the threads is mostly waiting (on the extraction process, the disk) and
                 # short steps of Python: no need to hold them back, and one CPU serves them best.
@@ -144,6 +152,32 @@ def check_sources(ctx: CheckContext, sources: Iterable[Source], *,
             for source, result in zip(todo, results, strict=True)]
 
 
+class ReadAhead:
+    """The stored state and latest version of a pass's sources, read ``READ_AHEAD`` sources at a time.
+
+    The checking threads take the sources in order: the first to ask for a source not read yet reads it and
+    the sources after it, which the next threads then find here. Read one at a time, the state cost a tenth
+    of a 304 check in a pass (each SQLite step hands the GIL to another thread). What is read ahead only
+    decides the request: a check that stores anything reads the state again under the source's lock.
+    """
+
+    def __init__(self, store: Store, sources: Sequence[Source]) -> None:
+        self._store = store
+        self._ids = [source.id for source in sources]
+        self._positions = {source_id: n for n, source_id in enumerate(self._ids)}
+        self._read: dict[str, tuple[SourceState, Version | None]] = {}
+        self._lock = threading.Lock()
+
+    def state_and_latest(self, source_id: str) -> tuple[SourceState, Version | None]:
+        with self._lock:
+            found = self._read.pop(source_id, None)
+            if found is None and source_id in self._positions:
+                start = self._positions[source_id]
+                self._read.update(self._store.states_and_latest(self._ids[start:start + READ_AHEAD]))
+                found = self._read.pop(source_id, None)
+        return found if found is not None else self._store.state_and_latest(source_id)
+
+
 def deliver(config: Config, store: Store, now: datetime) -> tuple[Any, str]:
     """Send pending alerts through the configured channels; a channel failing is reported, not raised."""
     if not config.notify:
@@ -165,11 +199,21 @@ def deliver(config: Config, store: Store, now: datetime) -> tuple[Any, str]:
 # --------------------------------------------------------------------------- one source
 
 def check_source(source: Source, ctx: CheckContext) -> CheckResult:
-    """Check one source once. Never raises: every failure becomes a 'failed' result."""
+    """Check one source once. Never raises: every failure becomes a 'failed' result.
+
+    The source's lock (held while another process checks it: the source is then skipped) is taken before
+    the fetch, except in a pass, for a source with validators: its conditional request is made first, and
+    an unchanged answer is settled without the lock (a lock costs three system calls, and every one hands
+    the GIL to another thread: a tenth of a 304 check). Anything else takes the lock and reads the state
+    again; the answer is used only if the state it was asked with is still the stored one.
+    """
     started = time.monotonic()
     try:
-        with ctx.store.source_lock(source.id):
-            result = _check_locked(source, ctx)
+        fetched = _fetch_before_locking(source, ctx) if ctx.batch_unchanged else None
+        result = _unchanged_without_lock(source, ctx, fetched) if fetched is not None else None
+        if result is None:
+            with ctx.store.source_lock(source.id):
+                result = _check_locked(source, ctx, fetched)
     except LockedError as exc:
         result = CheckResult(source.id, "skipped", detail=str(exc))
     except Exception as exc:  # one source's bug must never stop the others
@@ -180,19 +224,67 @@ def check_source(source: Source, ctx: CheckContext) -> CheckResult:
     return result
 
 
-def _check_locked(source: Source, ctx: CheckContext) -> CheckResult:
+@dataclass(frozen=True)
+class _Fetched:
+    """A conditional request made before the source's lock was taken, and the stored state it was asked with."""
+
+    state: SourceState
+    latest: Version
+    page: Page | None    # None: the fetch failed
+    error: str = ""
+
+
+def _fetch_before_locking(source: Source, ctx: CheckContext) -> _Fetched | None:
+    """The conditional request of a source with validators; None for any other source, whose lock comes
+    first (a source another process is checking is then skipped without a request)."""
+    read = ctx.read_ahead.state_and_latest if ctx.read_ahead is not None else ctx.store.state_and_latest
+    state, latest = read(source.id)
+    if latest is None or not (state.etag or state.last_modified) or state.suspect_hash is not None:
+        return None
+    page, error = _fetch(source, ctx, state, latest)
+    return _Fetched(state, latest, page, error)
+
+
+def _unchanged_without_lock(source: Source, ctx: CheckContext, fetched: _Fetched) -> CheckResult | None:
+    """The check's result when the answer is the stored page and only bookkeeping changes (nearly every
+    check of a pass), its row deferred; None when the check needs the lock."""
+    page, state, latest = fetched.page, fetched.state, fetched.latest
+    if page is None or not _known_bytes(page, state, latest, source.rules_fingerprint(EXTRACTOR_VERSION)):
+        return None
+    new_state = _succeeded_state(state, page, ctx.now())
+    if not _bookkeeping_only(state, new_state):   # e.g. a failure streak ends: recorded (and alerted) at once
+        return None
+    # Written only if the row is still the one read (Store.save_state_later): a process that checked the
+    # source meanwhile, under its lock, wrote what it found, and that stays.
+    ctx.store.save_state_later(new_state, state)
+    return CheckResult(source.id, "unchanged", tier=latest.tier, detail="not modified")
+
+
+def _check_locked(source: Source, ctx: CheckContext, fetched: _Fetched | None = None) -> CheckResult:
     store = ctx.store
     state, latest = store.state_and_latest(source.id)
     fingerprint = source.rules_fingerprint(EXTRACTOR_VERSION)
-    try:
-        use_validators = latest is not None and state.suspect_hash is None
-        page = ctx.fetcher.fetch(source.url, timeout=source.timeout,
-                                 etag=state.etag if use_validators else None,
-                                 last_modified=state.last_modified if use_validators else None)
-    except FetchError as exc:
-        return _failed(source, ctx, state, str(exc))
+    if fetched is not None and (fetched.state, fetched.latest) == (state, latest):
+        page, error = fetched.page, fetched.error
+    else:   # not fetched yet, or asked with validators another check has replaced since: not an answer now
+        page, error = _fetch(source, ctx, state, latest)
+    if page is None:
+        return _failed(source, ctx, state, error)
     with ctx.processing:
         return _process(source, ctx, state, latest, fingerprint, page)
+
+
+def _fetch(source: Source, ctx: CheckContext, state: SourceState, latest: Version | None
+           ) -> tuple[Page | None, str]:
+    """The source's page, conditional on the stored validators when there is a version to compare with;
+    or None and the reason the fetch failed."""
+    use_validators = latest is not None and state.suspect_hash is None
+    try:
+        return ctx.fetcher.fetch(source.url, timeout=source.timeout,
+                                 etag=state.etag if use_validators else None,
+                                 last_modified=state.last_modified if use_validators else None), ""
+    except FetchError as exc:
+        return None, str(exc)
 
 
 def _process(source: Source, ctx: CheckContext, state: SourceState, latest: Version | None, fingerprint: str,
@@ -320,7 +412,7 @@ def _unchanged(source: Source, ctx: CheckContext, state: SourceState, page: Page
     now = ctx.now()
     new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
     if ctx.batch_unchanged and new_state.alert is None and _bookkeeping_only(state, new_state.state):
-        ctx.store.save_state_later(new_state.state)
+        ctx.store.save_state_later(new_state.state, state)
         return CheckResult(source.id, "unchanged", tier=latest.tier, detail=detail)
     try:
         ctx.store.save_state(new_state.state, new_state.alert)

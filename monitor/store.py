@@ -138,6 +138,13 @@ class SourceState:
 STATE_COLUMNS = tuple(SourceState.__dataclass_fields__)
 _STATE_UPSERT = (f"INSERT OR REPLACE INTO source_state ({','.join(STATE_COLUMNS)}) "
                  f"VALUES ({','.join('?' for _ in STATE_COLUMNS)})")
+# A deferred row (Store.save_state_later) replaces the row only while it still holds the state the deferred
+# one was worked out from: a row another process (or an immediate write) changed since is newer, and kept.
+_COMPARED_COLUMNS = STATE_COLUMNS[1:]   # all but source_id, the key
+_DEFERRED_STATE_UPSERT = (
+    f"INSERT INTO source_state ({','.join(STATE_COLUMNS)}) VALUES ({','.join('?' for _ in STATE_COLUMNS)}) "
+    "ON CONFLICT (source_id) DO UPDATE SET " + ", ".join(f"{k} = excluded.{k}" for k in _COMPARED_COLUMNS)
+    + " WHERE " + " AND ".join(f"source_state.{k} IS ?" for k in _COMPARED_COLUMNS))
 
 
 _STATE_AND_LATEST = (
@@ -146,8 +153,17 @@ _STATE_AND_LATEST = (
     "LEFT JOIN versions v ON v.seq = (SELECT max(seq) FROM versions WHERE source_id = wanted)")
 
 
+def _states_and_latest_sql(count: int) -> str:
+    """_STATE_AND_LATEST for ``count`` sources, each row ending with the source's id."""
+    return ("WITH wanted(id) AS (VALUES " + ", ".join(["(?)"] * count) + ") SELECT "
+            + ", ".join(f"s.{k} AS state_{k}" for k in STATE_COLUMNS) + ", v.*, wanted.id AS wanted_id "
+            "FROM wanted LEFT JOIN source_state s ON s.source_id = wanted.id "
+            "LEFT JOIN versions v ON v.seq = (SELECT max(seq) FROM versions WHERE source_id = wanted.id)")
+
+
 # A state's values in STATE_COLUMNS' order, as one C call (written for every unchanged source of a pass).
 _state_values: Callable[[SourceState], tuple[Any, ...]] = operator.attrgetter(*STATE_COLUMNS)
+_compared_values: Callable[[SourceState], tuple[Any, ...]] = operator.attrgetter(*_COMPARED_COLUMNS)
 _FAILURE_ALERTED = STATE_COLUMNS.index("failure_alerted")
 
 
@@ -198,7 +214,8 @@ class Store:
         # Threads of one process take turns for write transactions here: waiting on SQLite's own lock
         # would sleep in its busy handler (1 ms, 2 ms, ... 100 ms steps) long after the writer is done.
         self._write_lock = threading.RLock()
-        self._pending_states: dict[str, SourceState] = {}
+        # source id -> (the deferred state, the stored state it replaces; see save_state_later)
+        self._pending_states: dict[str, tuple[SourceState, SourceState]] = {}
         self._pending_lock = threading.Lock()
         self._pending_since = time.monotonic()
         # Version files are made durable by one sync of the file system shared by every thread that waits
@@ -465,14 +482,15 @@ class Store:
             pending = self._pending_states.get(source_id)
         row = self.query_one(_STATE_AND_LATEST, (source_id,))
         assert row is not None   # the query always yields its one row
-        latest = _version_from_row(row) if row["seq"] is not None else None
-        if pending is not None:
-            return pending, latest
-        if row["state_source_id"] is None:
-            return SourceState(source_id=source_id), latest
-        values = list(row[:len(STATE_COLUMNS)])   # the query selects the state's columns first, in order
-        values[_FAILURE_ALERTED] = bool(values[_FAILURE_ALERTED])
-        return SourceState(*values), latest
+        return _state_and_latest_of(row, source_id, pending)
+
+    def states_and_latest(self, source_ids: Sequence[str]) -> dict[str, tuple[SourceState, Version | None]]:
+        """``state_and_latest`` of many sources, in one read."""
+        with self._pending_lock:
+            pending = {i: self._pending_states.get(i) for i in source_ids}
+        rows = self.query(_states_and_latest_sql(len(source_ids)), source_ids) if source_ids else []
+        return {row["wanted_id"]: _state_and_latest_of(row, row["wanted_id"], pending[row["wanted_id"]])
+                for row in rows}
 
     def save_state(self, state: SourceState, alert: Alert | None = None) -> None:
         with self.transaction() as conn:
@@ -480,14 +498,20 @@ class Store:
             if alert is not None:
                 insert_alert(conn, alert)
 
-    def save_state_later(self, state: SourceState) -> None:
+    def save_state_later(self, state: SourceState, read: SourceState) -> None:
         """Record bookkeeping-only state (an unchanged check) in a batch: one transaction for many sources.
 
         Written by ``flush_states``, which runs every ``STATE_BATCH_ROWS`` rows or ``STATE_BATCH_SECONDS``
-        and on ``close``; ``state`` sees the pending row meanwhile. Only for state whose loss is harmless.
+        and on ``close``; ``state`` sees the pending row meanwhile. Only for state whose loss is harmless:
+        ``read`` is the state ``state`` was worked out from, and the row is written only if it still holds
+        that (or the source has none yet). Another process may check the source once this one is done with
+        it, before the batch is written; its newer row is kept rather than overwritten by an older check.
         """
         with self._pending_lock:
-            self._pending_states[state.source_id] = state
+            earlier = self._pending_states.get(state.source_id)
+            # Worked out from a row still pending: the stored row to compare with is the one that replaces.
+            replaced = earlier[1] if earlier is not None and earlier[0] == read else read
+            self._pending_states[state.source_id] = (state, replaced)
             due = (len(self._pending_states) >= STATE_BATCH_ROWS
                    or time.monotonic() - self._pending_since >= STATE_BATCH_SECONDS)
         if due:
@@ -505,11 +529,13 @@ class Store:
             if not batch:
                 return
             with self.transaction() as conn:
-                conn.executemany(_STATE_UPSERT, [_state_values(s) for s in batch.values()])
+                conn.executemany(_DEFERRED_STATE_UPSERT,
+                                 [_state_values(state) + _compared_values(replaced)
+                                  for state, replaced in batch.values()])
             with self._pending_lock:
                 # Still pending until written, so a reader never sees an older row in between.
-                for source_id, state in batch.items():
-                    if self._pending_states.get(source_id) is state:
+                for source_id, pending in batch.items():
+                    if self._pending_states.get(source_id) is pending:
                         del self._pending_states[source_id]
 
     def _write_state(self, conn: sqlite3.Connection, state: SourceState) -> None:
@@ -541,6 +567,19 @@ def alert_from_row(row: sqlite3.Row) -> Alert:
     return Alert(id=row["id"], source_id=row["source_id"], type=row["type"],
                  kinds=tuple(k for k in row["kinds"].split(",") if k), payload=json.loads(row["payload"]),
                  created_at=parse_time(row["created_at"]))
+
+
+def _state_and_latest_of(row: sqlite3.Row, source_id: str, pending: tuple[SourceState, SourceState] | None
+                         ) -> tuple[SourceState, Version | None]:
+    """A row of _STATE_AND_LATEST read; a deferred state not written yet is what the source's state is."""
+    latest = _version_from_row(row) if row["seq"] is not None else None
+    if pending is not None:
+        return pending[0], latest
+    if row["state_source_id"] is None:
+        return SourceState(source_id=source_id), latest
+    values = list(row[:len(STATE_COLUMNS)])   # the query selects the state's columns first, in order
+    values[_FAILURE_ALERTED] = bool(values[_FAILURE_ALERTED])
+    return SourceState(*values), latest
 
 
 def _version_from_row(row: sqlite3.Row) -> Version:

@@ -18,7 +18,7 @@ from monitor import cpus
 from monitor.cli import main
 from monitor.config import load_config
 from monitor.demo import sample_page
-from monitor.runner import _bookkeeping_only, run_pass
+from monitor.runner import READ_AHEAD, ReadAhead, _bookkeeping_only, run_pass
 from monitor.store import STATE_COLUMNS, SourceState, Store
 
 from .conftest import LoopbackServer, RecordedRequest, Reply, needs_two_cpus
@@ -160,6 +160,132 @@ def test_conditional_get_uses_validators_and_a_304_costs_nothing(tmp_path: Path,
     second = [r for r in http_server.requests if r.path == "/khm"][1]
     assert second.headers.get("If-None-Match") == '"v1"'
     assert second.headers.get("If-Modified-Since") == "Mon, 30 May 2016 14:07:00 GMT"
+
+
+def etagged_pages(server: LoopbackServer, pages: dict[str, tuple[bytes, str]]) -> None:
+    """Serve each path's (body, ETag) from ``pages``, which the test may change: 304 when it matches."""
+    def reply(req: RecordedRequest) -> Reply:
+        body, etag = pages[req.path]
+        if req.headers.get("If-None-Match") == etag:
+            return Reply(304, b"", {"ETag": etag})
+        return Reply(200, body, {"ETag": etag})
+
+    for path in pages:
+        server.routes[path] = reply
+
+
+def requests_for(server: LoopbackServer, path: str) -> list[RecordedRequest]:
+    return [r for r in server.requests if r.path == path]
+
+
+def test_a_source_busy_in_another_process_is_checked_with_its_validators_or_skipped_unfetched(
+        tmp_path: Path, http_server: LoopbackServer) -> None:
+    pages = {"/khm": (KHM1, '"k1"')}
+    etagged_pages(http_server, pages)
+    serve(http_server, "/mda", MDA1)   # no validators
+    config = write_config(tmp_path, http_server)
+    clock = Clock()
+    check(config, clock)
+    http_server.requests.clear()
+    with Store(tmp_path / "store") as other, other.source_lock("khm"), other.source_lock("mda"):
+        results = check(config, clock)
+        # A 304 settles an unchanged source without its lock; without validators, the lock comes first.
+        assert (results["khm"].status, results["khm"].detail) == ("unchanged", "not modified")
+        assert results["mda"].status == "skipped" and "another process" in results["mda"].detail
+        assert len(requests_for(http_server, "/khm")) == 1 and requests_for(http_server, "/mda") == []
+        pages["/khm"] = (KHM2, '"k2"')   # changed: storing it needs the lock, which the other process holds
+        assert check(config, clock)["khm"].status == "skipped"
+        assert len(requests_for(http_server, "/khm")) == 2
+    with Store(tmp_path / "store") as store:
+        assert len(store.versions("khm")) == 1 and store.state("khm").etag == '"k1"'
+    assert check(config, clock)["khm"].status == "changed"
+
+
+def test_a_changed_page_fetched_before_the_lock_is_not_fetched_again(tmp_path: Path,
+                                                                    http_server: LoopbackServer) -> None:
+    pages = {"/khm": (KHM1, '"k1"'), "/mda": (MDA1, '"m1"')}
+    etagged_pages(http_server, pages)
+    config = write_config(tmp_path, http_server)
+    clock = Clock()
+    check(config, clock)
+    pages["/khm"] = (KHM2, '"k2"')
+    http_server.requests.clear()
+    results = check(config, clock)
+    assert (results["khm"].status, results["mda"].status) == ("changed", "unchanged")
+    assert [r.headers.get("If-None-Match") for r in requests_for(http_server, "/khm")] == ['"k1"']
+    with Store(tmp_path / "store") as store:
+        assert store.state("khm").etag == '"k2"' and len(store.versions("khm")) == 2
+
+
+def test_an_answer_to_validators_replaced_before_the_lock_is_asked_again(tmp_path: Path,
+                                                                        http_server: LoopbackServer) -> None:
+    # The source is checked without its lock first. Meanwhile another check stores a new version (new
+    # validators); the server then goes back to the first page. The 304 this check got says nothing about
+    # the version now stored: asked again with the stored validators, the page is a change back.
+    config = write_config(tmp_path, http_server, sources=f"  - id: khm\n    url: {http_server.url('/khm')}\n",
+                          extra="fetch:\n  retries: 0\n")
+    clock = Clock()
+    answers = iter([Reply(200, KHM1, {"ETag": '"k1"'}), Reply(500, b"down")])
+    http_server.routes["/khm"] = lambda req: next(answers)
+    assert check(config, clock)["khm"].status == "new"
+    assert check(config, clock)["khm"].status == "failed"   # a failure streak: its end is written at once
+
+    other_clock = Clock()
+    other_clock.now += timedelta(hours=1)
+
+    def meanwhile_another_check(req: RecordedRequest) -> Reply:
+        http_server.routes["/khm"] = Reply(200, KHM2, {"ETag": '"k2"'})
+        assert check(config, other_clock)["khm"].status == "changed"   # under the lock this check lacks
+        http_server.routes["/khm"] = Reply(200, KHM1, {"ETag": '"k1"'})
+        return Reply(304, b"", {"ETag": '"k1"'})
+
+    http_server.routes["/khm"] = meanwhile_another_check
+    http_server.requests.clear()
+    result = check(config, clock)["khm"]
+    assert result.status == "changed" and result.tier == "Tier 2 Watch List"
+    assert [r.headers.get("If-None-Match") for r in requests_for(http_server, "/khm")] == ['"k1"', '"k1"', '"k2"']
+    with Store(tmp_path / "store") as store:
+        assert [v.tier for v in store.versions("khm")] == ["Tier 2 Watch List", "Tier 3", "Tier 2 Watch List"]
+        assert store.state("khm").etag == '"k1"' and store.state("khm").consecutive_failures == 0
+
+
+def test_a_pass_reads_its_sources_state_ahead_and_asks_each_with_its_own_validators(
+        tmp_path: Path, http_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = READ_AHEAD + 6   # across a read's boundary
+    pages = {f"/s{n}": (KHM1 if n % 2 else MDA1, f'"e{n}"') for n in range(count)}
+    etagged_pages(http_server, pages)
+    sources = "".join(f"  - id: s{n}\n    url: {http_server.url(f'/s{n}')}\n" for n in range(count))
+    config = write_config(tmp_path, http_server, sources=sources, extra="fetch:\n  workers: 4\n  per_host: 4\n")
+    clock = Clock()
+    assert {r.status for r in check(config, clock).values()} == {"new"}
+    reads: list[int] = []
+    read_together = Store.states_and_latest
+
+    def counted(self: Store, source_ids):  # type: ignore[no-untyped-def]
+        reads.append(len(source_ids))
+        return read_together(self, source_ids)
+
+    monkeypatch.setattr(Store, "states_and_latest", counted)
+    read_alone = Store.state_and_latest
+
+    def counted_alone(self: Store, source_id: str):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return read_alone(self, source_id)
+
+    monkeypatch.setattr(Store, "state_and_latest", counted_alone)
+    http_server.requests.clear()
+    results = check(config, clock)
+    assert {source_id: r.status for source_id, r in results.items()} == {f"s{n}": "unchanged" for n in range(count)}
+    assert sorted((r.path, r.headers.get("If-None-Match")) for r in http_server.requests) == \
+        sorted((path, etag) for path, (_, etag) in pages.items())
+    assert sorted(reads) == [6, READ_AHEAD]   # two reads in all: none of a single source
+
+
+def test_read_ahead_of_a_source_not_in_the_pass_reads_it_alone(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        store.save_state(SourceState("khm", etag="k1"))
+        ahead = ReadAhead(store, [])
+        assert ahead.state_and_latest("khm") == (SourceState("khm", etag="k1"), None)
 
 
 def test_a_failing_source_never_stops_the_others_and_exit_code_is_1(tmp_path: Path,

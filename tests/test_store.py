@@ -73,7 +73,7 @@ def test_state_round_trips_and_unknown_source_has_empty_state(tmp_path: Path) ->
                             suspect_since="2026-11-28T05:00:00Z", suspect_count=1)
         store.save_state(state)
         assert store.state("khm") == state and store.state("khm").failure_alerted is True
-        store.save_state_later(replace(state, last_check="2026-11-28T07:00:00Z"))
+        store.save_state_later(replace(state, last_check="2026-11-28T07:00:00Z"), state)
         store.flush_states()
     with Store(tmp_path) as store:
         assert store.state("khm") == replace(state, last_check="2026-11-28T07:00:00Z")
@@ -93,8 +93,25 @@ def test_state_and_latest_read_together_match_the_separate_reads(tmp_path: Path)
         assert store.state_and_latest("khm") == (store.state("khm"), store.latest_version("khm"))
         assert store.state_and_latest("khm") == (SourceState("khm", etag="e2"), second.version)
         pending = SourceState("khm", etag="e3", last_check="2026-11-28T08:00:00Z")
-        store.save_state_later(pending)                # a deferred state is what the process sees
+        store.save_state_later(pending, SourceState("khm", etag="e2"))   # a deferred state is what the process sees
         assert store.state_and_latest("khm") == (pending, second.version)
+
+
+def test_many_sources_read_together_match_their_reads_one_by_one(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        store.commit_version(make_new(store, make_doc()), SourceState("khm", etag="k1", last_status="ok"))
+        second = make_new(store, make_doc("Tier 3"), when=NOW.replace(hour=7))
+        store.commit_version(second, SourceState("khm", etag="k2", last_status="ok"))
+        store.commit_version(make_new(store, make_doc(), source_id="mda"), SourceState("mda", etag="m1"))
+        store.save_state(SourceState("failing", last_status="failed", consecutive_failures=2))  # no version
+        store.save_state_later(SourceState("mda", etag="m2", last_check="2026-11-28T08:00:00Z"),
+                               SourceState("mda", etag="m1"))                                  # deferred
+        wanted = ["mda", "nothing", "khm", "failing"]
+        together = store.states_and_latest(wanted)
+        assert together == {source_id: store.state_and_latest(source_id) for source_id in wanted}
+        assert together["khm"] == (SourceState("khm", etag="k2", last_status="ok"), second.version)
+        assert together["mda"][0].etag == "m2" and together["nothing"] == (SourceState("nothing"), None)
+        assert store.states_and_latest([]) == {}
 
 
 def test_threads_sharing_a_store_each_read_at_once_what_they_committed(tmp_path: Path) -> None:
@@ -126,22 +143,61 @@ def test_threads_sharing_a_store_each_read_at_once_what_they_committed(tmp_path:
 def test_deferred_state_is_seen_at_once_and_written_by_flush_or_close(tmp_path: Path) -> None:
     checked = SourceState("khm", etag="e2", last_check="2026-11-28T06:00:00Z", last_status="ok")
     with Store(tmp_path) as store:
-        store.save_state(SourceState("khm", etag="e1", last_status="ok"))
-        store.save_state_later(checked)
+        stored = SourceState("khm", etag="e1", last_status="ok")
+        store.save_state(stored)
+        store.save_state_later(checked, stored)
         assert store.state("khm") == checked          # the same process sees it before it is written
         with Store(tmp_path) as other:
             assert other.state("khm").etag == "e1"    # not yet in the database
         store.flush_states()
         with Store(tmp_path) as other:
             assert other.state("khm") == checked
-        store.save_state_later(replace(checked, last_check="2026-11-28T07:00:00Z"))
+        store.save_state_later(replace(checked, last_check="2026-11-28T07:00:00Z"), checked)
     with Store(tmp_path) as store:                    # closing wrote the last one
         assert store.state("khm").last_check == "2026-11-28T07:00:00Z"
 
 
+def test_a_deferred_row_is_written_only_over_the_row_it_was_worked_out_from(tmp_path: Path) -> None:
+    # A pass defers the bookkeeping of an unchanged check; before the batch is written, another process
+    # checks the same source and records what it found (a failure streak, a new version's validators).
+    read = SourceState("khm", etag="e1", last_check="2026-11-28T06:00:00Z", last_status="ok")
+    with Store(tmp_path) as store:
+        store.save_state(read)
+        store.save_state(replace(read, source_id="mda"))
+        store.save_state_later(replace(read, last_check="2026-11-28T07:00:00Z"), read)
+        store.save_state_later(replace(read, source_id="mda", last_check="2026-11-28T07:00:00Z"),
+                               replace(read, source_id="mda"))
+        store.save_state_later(SourceState("new", etag="n1", last_status="ok"), SourceState("new"))
+        newer = replace(read, last_check="2026-11-28T07:00:05Z", last_status="failed", last_error="HTTP 503",
+                        consecutive_failures=1, failing_since="2026-11-28T07:00:05Z")
+        with Store(tmp_path) as other:
+            other.save_state(newer)
+        store.flush_states()
+        assert store.state("khm") == newer                               # kept, not overwritten
+        assert store.state("mda").last_check == "2026-11-28T07:00:00Z"   # nobody else wrote it: written
+        assert store.state("new") == SourceState("new", etag="n1", last_status="ok")   # no row yet: inserted
+    with Store(tmp_path) as store:
+        assert store.state("khm") == newer
+
+
+def test_deferred_rows_worked_out_from_a_pending_one_are_written(tmp_path: Path) -> None:
+    # Two checks of one source before a flush (a service's passes): the second was worked out from the
+    # first, still pending; both replace the stored row, the second last.
+    stored = SourceState("khm", etag="e1", last_check="2026-11-28T06:00:00Z", last_status="ok")
+    first = replace(stored, last_check="2026-11-28T07:00:00Z")
+    second = replace(first, etag="e2", last_check="2026-11-28T08:00:00Z")
+    with Store(tmp_path) as store:
+        store.save_state(stored)
+        store.save_state_later(first, stored)
+        store.save_state_later(second, store.state("khm"))
+        store.flush_states()
+    with Store(tmp_path) as store:
+        assert store.state("khm") == second
+
+
 def test_a_state_written_at_once_wins_over_an_older_deferred_one(tmp_path: Path) -> None:
     with Store(tmp_path) as store:
-        store.save_state_later(SourceState("khm", last_status="ok"))
+        store.save_state_later(SourceState("khm", last_status="ok"), SourceState("khm"))
         failed = SourceState("khm", last_status="failed", last_error="HTTP 500", consecutive_failures=1)
         store.save_state(failed)
         store.flush_states()
