@@ -157,7 +157,7 @@ class ReadAhead:
 
     The checking threads take the sources in order: the first to ask for a source not read yet reads it and
     the sources after it, which the next threads then find here. Read one at a time, the state cost a tenth
-    of a 304 check in a pass (each SQLite step hands the GIL to another thread). What is read ahead only
+    of a 304 check in a pass (each SQLite step releases the GIL and takes it back). What is read ahead only
     decides the request: a check that stores anything reads the state again under the source's lock.
     """
 
@@ -203,9 +203,9 @@ def check_source(source: Source, ctx: CheckContext) -> CheckResult:
 
     The source's lock (held while another process checks it: the source is then skipped) is taken before
     the fetch, except in a pass, for a source with validators: its conditional request is made first, and
-    an unchanged answer is settled without the lock (a lock costs three system calls, and every one hands
-    the GIL to another thread: a tenth of a 304 check). Anything else takes the lock and reads the state
-    again; the answer is used only if the state it was asked with is still the stored one.
+    an unchanged answer is settled without the lock (a lock costs three system calls, each releasing the
+    GIL and taking it back: a tenth of a 304 check in a pass). Anything else takes the lock and reads the
+    state again; the answer is used only if the state it was asked with is still the stored one.
     """
     started = time.monotonic()
     try:
@@ -251,12 +251,13 @@ def _unchanged_without_lock(source: Source, ctx: CheckContext, fetched: _Fetched
     page, state, latest = fetched.page, fetched.state, fetched.latest
     if page is None or not _known_bytes(page, state, latest, source.rules_fingerprint(EXTRACTOR_VERSION)):
         return None
-    new_state = _succeeded_state(state, page, ctx.now())
-    if not _bookkeeping_only(state, new_state):   # e.g. a failure streak ends: recorded (and alerted) at once
+    now = ctx.now()
+    new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
+    if not _deferrable(state, new_state):   # e.g. a failure streak ends: recorded (and alerted) at once
         return None
     # Written only if the row is still the one read (Store.save_state_later): a process that checked the
     # source meanwhile, under its lock, wrote what it found, and that stays.
-    ctx.store.save_state_later(new_state, state)
+    ctx.store.save_state_later(new_state.state, state)
     return CheckResult(source.id, "unchanged", tier=latest.tier, detail="not modified")
 
 
@@ -411,7 +412,7 @@ def _unchanged(source: Source, ctx: CheckContext, state: SourceState, page: Page
                detail: str) -> CheckResult:
     now = ctx.now()
     new_state = _recovered_state(_succeeded_state(state, page, now), source, ctx, now)
-    if ctx.batch_unchanged and new_state.alert is None and _bookkeeping_only(state, new_state.state):
+    if ctx.batch_unchanged and _deferrable(state, new_state):
         ctx.store.save_state_later(new_state.state, state)
         return CheckResult(source.id, "unchanged", tier=latest.tier, detail=detail)
     try:
@@ -430,6 +431,11 @@ _decisive_state = operator.attrgetter(*(k for k in STATE_COLUMNS if k not in (
 def _bookkeeping_only(old: SourceState, new: SourceState) -> bool:
     """Only the last-check time and the fetch validators differ: losing them in a crash costs a refetch."""
     return _decisive_state(old) == _decisive_state(new)
+
+
+def _deferrable(old: SourceState, new: _StateAndAlert) -> bool:
+    """An unchanged check's state may wait for the pass's next batch: no alert, nothing but bookkeeping."""
+    return new.alert is None and _bookkeeping_only(old, new.state)
 
 
 def _hold_suspect(source: Source, ctx: CheckContext, state: SourceState, page: Page, document: Document,
