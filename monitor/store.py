@@ -136,29 +136,27 @@ class SourceState:
 
 
 STATE_COLUMNS = tuple(SourceState.__dataclass_fields__)
-_STATE_UPSERT = (f"INSERT OR REPLACE INTO source_state ({','.join(STATE_COLUMNS)}) "
-                 f"VALUES ({','.join('?' for _ in STATE_COLUMNS)})")
+_STATE_INSERT = f"INTO source_state ({','.join(STATE_COLUMNS)}) VALUES ({','.join('?' for _ in STATE_COLUMNS)})"
+_STATE_UPSERT = "INSERT OR REPLACE " + _STATE_INSERT
 # A deferred row (Store.save_state_later) replaces the row only while it still holds the state the deferred
 # one was worked out from: a row another process (or an immediate write) changed since is newer, and kept.
 _COMPARED_COLUMNS = STATE_COLUMNS[1:]   # all but source_id, the key
 _DEFERRED_STATE_UPSERT = (
-    f"INSERT INTO source_state ({','.join(STATE_COLUMNS)}) VALUES ({','.join('?' for _ in STATE_COLUMNS)}) "
-    "ON CONFLICT (source_id) DO UPDATE SET " + ", ".join(f"{k} = excluded.{k}" for k in _COMPARED_COLUMNS)
+    "INSERT " + _STATE_INSERT
+    + " ON CONFLICT (source_id) DO UPDATE SET " + ", ".join(f"{k} = excluded.{k}" for k in _COMPARED_COLUMNS)
     + " WHERE " + " AND ".join(f"source_state.{k} IS ?" for k in _COMPARED_COLUMNS))
 
 
-_STATE_AND_LATEST = (
-    "SELECT " + ", ".join(f"s.{k} AS state_{k}" for k in STATE_COLUMNS) + ", v.* FROM (SELECT ? AS wanted) "
-    "LEFT JOIN source_state s ON s.source_id = wanted "
-    "LEFT JOIN versions v ON v.seq = (SELECT max(seq) FROM versions WHERE source_id = wanted)")
-
-
 def _states_and_latest_sql(count: int) -> str:
-    """_STATE_AND_LATEST for ``count`` sources, each row ending with the source's id."""
+    """The state and latest version of ``count`` sources: a row each, the state's columns first, in order,
+    then the version's, then the source's id (``wanted_id``)."""
     return ("WITH wanted(id) AS (VALUES " + ", ".join(["(?)"] * count) + ") SELECT "
             + ", ".join(f"s.{k} AS state_{k}" for k in STATE_COLUMNS) + ", v.*, wanted.id AS wanted_id "
             "FROM wanted LEFT JOIN source_state s ON s.source_id = wanted.id "
             "LEFT JOIN versions v ON v.seq = (SELECT max(seq) FROM versions WHERE source_id = wanted.id)")
+
+
+_STATE_AND_LATEST = _states_and_latest_sql(1)
 
 
 # A state's values in STATE_COLUMNS' order, as one C call (written for every unchanged source of a pass).
@@ -571,7 +569,7 @@ def alert_from_row(row: sqlite3.Row) -> Alert:
 
 def _state_and_latest_of(row: sqlite3.Row, source_id: str, pending: tuple[SourceState, SourceState] | None
                          ) -> tuple[SourceState, Version | None]:
-    """A row of _STATE_AND_LATEST read; a deferred state not written yet is what the source's state is."""
+    """A row of _states_and_latest_sql read; a deferred state not written yet is what the source's state is."""
     latest = _version_from_row(row) if row["seq"] is not None else None
     if pending is not None:
         return pending[0], latest
